@@ -1,0 +1,59 @@
+// Runs a host program as root of a fresh user namespace mapped over the caller's subordinate range: how the
+// store unpacks layers with their owners and deletes files owned by subordinate ids. As root: runs directly.
+import type { StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { isRoot } from '../paths.js';
+import { MyctrError } from './errors.js';
+import { currentUserIdMap } from './idmap.js';
+import { spawnStage0, waitExit } from './start/stage0.js';
+import type { ChildProcess } from 'node:child_process';
+
+export interface UsernsRunOptions {
+  argv: readonly string[];
+  stdio?: StdioOptions;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts argv (as uid 0 in a user + mount namespace when rootless); resolves with the running child. */
+export async function spawnInUserns(opts: UsernsRunOptions): Promise<ChildProcess> {
+  const stdio = (opts.stdio ?? ['ignore', 'inherit', 'inherit']) as unknown[];
+  if (isRoot()) {
+    const child = spawn(opts.argv[0]!, opts.argv.slice(1), { stdio: stdio as StdioOptions, env: opts.env ?? process.env });
+    await new Promise<void>((resolve, reject) => { child.once('spawn', resolve); child.once('error', reject); });
+    return child;
+  }
+  const s0 = await spawnStage0({
+    namespaces: ['user', 'mount'],
+    argv: opts.argv,
+    idMap: currentUserIdMap(),
+    stdio: stdio.slice(0, 3),
+    ...(opts.env ? { env: opts.env } : {}),
+    keepSync: false,
+  });
+  s0.sync.destroy();
+  return s0.child;
+}
+
+/** Runs argv to completion inside the user namespace; throws with the program's stderr tail on failure. */
+export async function runInUserns(argv: readonly string[]): Promise<void> {
+  const child = await spawnInUserns({ argv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const { code, signal } = await waitExit(child);
+  if (code !== 0) {
+    throw new MyctrError('MYCTR_INTERNAL', `${argv[0]} in user namespace: ${signal ?? `exit ${code}`}: ${stderr.trim().split('\n').pop() ?? ''}`);
+  }
+}
+
+/** Removes a tree that may hold files owned by subordinate ids (container upper dirs, layers). */
+export async function removeTree(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true });
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (isRoot() || (code !== 'EACCES' && code !== 'EPERM')) throw err;
+  }
+  await runInUserns(['rm', '-rf', '--', path]);
+}
