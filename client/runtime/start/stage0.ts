@@ -23,6 +23,8 @@ export interface Stage0Options {
   env?: NodeJS.ProcessEnv;
   /** Keep fd 3 open across the program's exec (the container init talks on it); closed otherwise. */
   keepSync: boolean;
+  /** New session and process group: terminal signals (^C) reach only the parent, which forwards them. */
+  detached?: boolean;
 }
 
 export interface Stage0 {
@@ -51,7 +53,7 @@ export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
   const argv = ['--pdeathsig', 'KILL', '--', 'unshare', ...nsFlags, ...fork, '--', ...tail];
   const stdio = [...opts.stdio] as unknown[];
   stdio[3] = 'pipe';
-  const child = spawn('setpriv', argv, { stdio: stdio as StdioOptions, env: opts.env ?? process.env });
+  const child = spawn('setpriv', argv, { stdio: stdio as StdioOptions, env: opts.env ?? process.env, detached: opts.detached ?? false });
   const sync = child.stdio[3] as Socket;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

@@ -1,0 +1,25 @@
+// Names of in-progress layer dirs: `.tmp-<pid>-<random>`. A leftover whose process is gone is from a crashed
+// import and may be removed; one whose process lives belongs to a parallel import and is left alone.
+import { randomBytes } from 'node:crypto';
+
+const TMP = /^\.tmp-(\d+)-[0-9a-f]+$/;
+
+export function newTmpName(pid: number = process.pid): string {
+  return `.tmp-${pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** true for a `.tmp-*` name whose owner process is gone (or that has no pid at all). */
+export function isStaleTmpName(name: string, alive: (pid: number) => boolean = isAlive): boolean {
+  if (!name.startsWith('.tmp-')) return false;
+  const m = TMP.exec(name);
+  return !m || !alive(Number(m[1]));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,50 @@
+// The unpack worker's one-line JSON reply on stdout (crosses a process boundary, hence `type`), and its decoder.
+
+export type UnpackResult =
+  | {
+    type: 'unpack-done';
+    /** Entries written (files, dirs, links). */
+    entries: number;
+    /** Entries not extracted, by tar type (CharacterDevice, BlockDevice, FIFO, …). */
+    skipped: Record<string, number>;
+    chownFailed: number;
+    chownExample?: string;
+  }
+  | { type: 'unpack-error'; message: string; /** the archive tried to escape the layer dir */ unsafe: boolean };
+
+/** Parses the worker's last stdout line; undefined when it is not a reply (the worker died before answering). */
+export function decodeUnpackResult(text: string): UnpackResult | undefined {
+  const line = text.trim().split('\n').pop() ?? '';
+  let v: unknown;
+  try { v = JSON.parse(line); } catch { return undefined; }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (o.type === 'unpack-error' && typeof o.message === 'string') {
+    return { type: 'unpack-error', message: o.message, unsafe: o.unsafe === true };
+  }
+  if (o.type === 'unpack-done' && typeof o.entries === 'number' && typeof o.chownFailed === 'number'
+    && typeof o.skipped === 'object' && o.skipped !== null) {
+    const skipped: Record<string, number> = {};
+    for (const [k, n] of Object.entries(o.skipped)) if (typeof n === 'number') skipped[k] = n;
+    return {
+      type: 'unpack-done', entries: o.entries, skipped, chownFailed: o.chownFailed,
+      ...(typeof o.chownExample === 'string' ? { chownExample: o.chownExample } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** The single warning an import reports for what could not be reproduced exactly, or undefined. */
+export function unpackWarning(r: Extract<UnpackResult, { type: 'unpack-done' }>): string | undefined {
+  const parts: string[] = [];
+  const special = Object.entries(r.skipped).map(([t, n]) => `${n} ${SPECIAL_NAME[t] ?? t}`);
+  if (special.length) parts.push(`skipped ${special.join(', ')} (the runtime provides /dev)`);
+  if (r.chownFailed) {
+    parts.push(`kept ${r.chownFailed} file${r.chownFailed === 1 ? '' : 's'} owned by root because their owner is outside the user's subordinate id range, e.g. ${r.chownExample ?? '?'}`);
+  }
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+const SPECIAL_NAME: Record<string, string> = {
+  CharacterDevice: 'character devices', BlockDevice: 'block devices', FIFO: 'FIFOs',
+};

@@ -1,0 +1,82 @@
+// `myctr run` in the foreground: create the record, launch through the start sequence, attach, wait, record
+// the exit and (--rm) remove everything. Any failure before the workload runs unwinds every host-side effect.
+import { constants } from 'node:os';
+import { ImageStore } from '../image/store.js';
+import type { Logger } from '../log.js';
+import { resolvePaths, ensurePrivateDir } from '../paths.js';
+import { capNamesAll } from './caps-list.js';
+import { attachTerminal, forwardSignals } from './attach.js';
+import { ContainerStore, bootId } from './container-store.js';
+import { CreateContainerError, MyctrError } from './errors.js';
+import { currentUserIdMap, subIdHint } from './idmap.js';
+import { generateName, newContainerId } from './names.js';
+import { RollbackStack } from './rollback.js';
+import { buildSpec, type RunOptions } from './spec.js';
+import { launchContainer, killAndReap } from './start/sequence.js';
+import { waitExit } from './start/stage0.js';
+
+export interface RunResult { exitCode: number; id: string }
+
+/** 128+N for death by signal N (Docker's convention). */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (signal) return 128 + (constants.signals[signal] ?? 0);
+  return code ?? 125;
+}
+
+export async function runContainer(imageRef: string, opts: RunOptions, log: Logger): Promise<RunResult> {
+  const paths = resolvePaths();
+  if (paths.runRootFallback) log.warn(`XDG_RUNTIME_DIR is not set or not yours; using ${paths.runRoot}`);
+  if (paths.rootless && currentUserIdMap().single) {
+    log.warn(`no subordinate id range for this user: only uid 0 is mapped in the container; ${subIdHint()}`);
+  }
+  ensurePrivateDir(paths.root);
+  ensurePrivateDir(paths.runRoot);
+  const images = ImageStore.open(paths);
+  const image = images.resolve(imageRef);
+  const store = new ContainerStore(paths);
+  const id = newContainerId();
+  const spec = buildSpec({
+    id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
+    image: image.config, opts, allCaps: capNamesAll(),
+  });
+  const clog = log.child({ ctr: id.slice(0, 12) });
+  const rollback = new RollbackStack(clog);
+  let launched;
+  const startedAt = new Date().toISOString();
+  try {
+    store.reserveName(spec.name, id);
+    rollback.defer('release name', () => store.releaseName(spec.name, id));
+    const layout = store.createDirs(id);
+    rollback.defer('remove container dirs', () => store.remove(id, undefined));
+    store.saveConfig(spec);
+    launched = await launchContainer({
+      spec, layout, layerDirs: images.layerDirs(image), log: clog, rollback,
+      stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+    });
+    store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });
+  } catch (err) {
+    throw new CreateContainerError(err, await rollback.unwind());
+  }
+  // From here the container exists: failures are recorded in its state rather than rolled back.
+  rollback.commit();
+  const stopForwarding = forwardSignals(launched.hostPid);
+  const terminal = launched.ptyMaster !== undefined ? attachTerminal(launched.ptyMaster, opts.interactive) : undefined;
+  let execError: (MyctrError & { exitCode?: number }) | undefined;
+  try {
+    await launched.start();
+  } catch (err) {
+    execError = err as MyctrError & { exitCode?: number };
+    await killAndReap(launched.child);
+  }
+  const { code, signal } = await waitExit(launched.child);
+  stopForwarding();
+  if (terminal) {
+    await Promise.race([terminal.drained, new Promise((r) => setTimeout(r, 500))]);
+    terminal.restore();
+  }
+  const exitCode = execError?.exitCode ?? exitCodeOf(code, signal);
+  store.saveState(id, { status: 'stopped', startedAt, finishedAt: new Date().toISOString(), exitCode, bootId: bootId() });
+  if (spec.autoRemove) await store.remove(id, spec.name);
+  if (execError) throw execError;
+  return { exitCode, id };
+}

@@ -1,0 +1,134 @@
+// The parent side of the start handshake — the only place that orders sync points (see the diagram in
+// protocol/init-sync.ts). Host-side effects register their undo on the caller's rollback stack as soon as
+// they exist; namespace state needs none (killing the init tears it down).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Logger } from '../../log.js';
+import { isRoot } from '../../paths.js';
+import { socketpair, recvFds } from '../../../sys/socket.js';
+import { close } from '../../../sys/fd.js';
+import type { ContainerLayout } from '../container-store.js';
+import { MyctrError } from '../errors.js';
+import { hostnameFile, hostsFile, readHostFile, resolvConfFile } from '../etc-files.js';
+import { currentUserIdMap } from '../idmap.js';
+import { nodeEntryArgv } from '../node-entry.js';
+import type { RollbackStack } from '../rollback.js';
+import { planSetupOps } from '../setup/plan.js';
+import type { ContainerSpec } from '../spec.js';
+import { spawnStage0, type Namespace } from './stage0.js';
+import { SyncChannel, remoteError } from './sync-channel.js';
+
+export interface LaunchInput {
+  spec: ContainerSpec;
+  layout: ContainerLayout;
+  /** Unpacked image layers, bottom first. */
+  layerDirs: string[];
+  /** fds 0-2 for the container when it has no terminal. */
+  stdio: ['inherit' | 'ignore' | 'pipe' | number, 'inherit' | 'pipe' | 'ignore' | number, 'inherit' | 'pipe' | 'ignore' | number];
+  log: Logger;
+  rollback: RollbackStack;
+}
+
+export interface Launched {
+  /** setpriv → unshare: exits with the container's status (or dies of its signal). */
+  child: ChildProcess;
+  /** Host pid of the container's PID 1 (read from outside the pid namespace, never sent from inside). */
+  hostPid: number;
+  /** The pty master when the container has a terminal. */
+  ptyMaster?: number;
+  /** Lets the init exec the workload; resolves once it did, rejects with the exec error (126/127). */
+  start(): Promise<void>;
+}
+
+/** Test hook: abort after the named sync point (rollback tests); read only here. */
+function failAt(point: string): void {
+  if (process.env.MYCTR_TEST_FAIL_AT === point) throw new MyctrError('MYCTR_INTERNAL', `test failure injected at ${point}`);
+}
+
+function writeEtcFiles(spec: ContainerSpec, runDir: string): { hostname: string; hosts: string; resolvConf: string } {
+  const files = { hostname: join(runDir, 'hostname'), hosts: join(runDir, 'hosts'), resolvConf: join(runDir, 'resolv.conf') };
+  writeFileSync(files.hostname, hostnameFile(spec));
+  writeFileSync(files.hosts, hostsFile(spec, readHostFile('/etc/hosts')));
+  writeFileSync(files.resolvConf, resolvConfFile(spec, readHostFile('/etc/resolv.conf')));
+  return files;
+}
+
+function childPidOf(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  const first = Number(text.split(/\s+/)[0]);
+  if (!Number.isInteger(first) || first <= 0) throw new MyctrError('MYCTR_INIT_DIED', 'container init is gone');
+  return first;
+}
+
+export async function launchContainer(input: LaunchInput): Promise<Launched> {
+  const { spec, layout, log, rollback } = input;
+  const rootless = !isRoot();
+  const etcFiles = writeEtcFiles(spec, layout.runDir);
+  const ops = planSetupOps({
+    rootfs: layout.rootfs,
+    layers: { lower: input.layerDirs, upper: layout.upper, work: layout.work, copyFallback: layout.copy },
+    etcFiles,
+    mounts: spec.mounts,
+    privateNetwork: spec.network !== 'host',
+    readOnly: spec.readOnly,
+    privileged: spec.privileged,
+  });
+  const namespaces: Namespace[] = [...(rootless ? ['user' as const] : []), 'mount', 'pid', 'uts', 'ipc', 'cgroup',
+    ...(spec.network === 'host' ? [] : ['net' as const])];
+
+  let ttyPair: [number, number] | undefined;
+  if (spec.process.terminal) {
+    ttyPair = socketpair();
+    const pair = ttyPair;
+    rollback.defer('close pty socket', () => { close(pair[0]); });
+  }
+  const stdio: unknown[] = spec.process.terminal ? ['ignore', 'inherit', 'inherit'] : [...input.stdio];
+  if (ttyPair) { stdio[3] = 'ignore'; stdio[4] = ttyPair[1]; }
+
+  const s0 = await spawnStage0({
+    namespaces,
+    argv: nodeEntryArgv(import.meta.url, '../init/main.js'),
+    ...(rootless ? { idMap: currentUserIdMap() } : {}),
+    stdio,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_INIT_USERNS: rootless ? '1' : '0' },
+    keepSync: true,
+    detached: true,
+  });
+  const { child } = s0;
+  rollback.defer('kill container init', () => killAndReap(child));
+  if (ttyPair) close(ttyPair[1]);
+  const chan = new SyncChannel(s0.sync, log);
+  failAt('mapping-written');
+
+  chan.send({ type: 'config', config: { ops, process: { ...spec.process, hostname: spec.hostname }, debug: log.isLevelEnabled('debug') } });
+  await chan.expect('ready');
+  failAt('ready');
+  const ptyMaster = ttyPair ? recvFds(ttyPair[0], 1).fds[0] : undefined;
+  if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');
+  const hostPid = childPidOf(child.pid!);
+
+  return {
+    child,
+    hostPid,
+    ...(ptyMaster !== undefined ? { ptyMaster } : {}),
+    async start() {
+      chan.send({ type: 'start' });
+      const m = await chan.next();
+      chan.close();
+      if (m === null) return;
+      if (m.type === 'exec-failed') throw Object.assign(remoteError(m.error), { exitCode: m.exitCode });
+      if (m.type === 'error') throw remoteError(m.error);
+      throw new MyctrError('MYCTR_PROTOCOL', `unexpected \`${m.type}\` after start`);
+    },
+  };
+}
+
+/** SIGKILL and wait: the pdeath signal and --kill-child take the rest of the tree down. */
+export function killAndReap(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
