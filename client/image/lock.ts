@@ -3,6 +3,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError } from '../runtime/errors.js';
+import { isProcessAlive } from './tmp-names.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -21,15 +22,6 @@ function bootId(): string {
   return bootIdCache;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Who holds the lock, or undefined when the lock file is stale (or gone). */
 export function lockHolder(path: string, emptyGraceMs = 5000): number | undefined {
   let text: string;
@@ -39,7 +31,7 @@ export function lockHolder(path: string, emptyGraceMs = 5000): number | undefine
     try { return Date.now() - statSync(path).mtimeMs > emptyGraceMs ? undefined : -1; } catch { return undefined; }
   }
   const pid = Number(m[1]);
-  if (m[2] !== bootId() || !isAlive(pid)) return undefined;
+  if (m[2] !== bootId() || !isProcessAlive(pid)) return undefined;
   return pid;
 }
 

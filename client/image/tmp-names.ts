@@ -9,13 +9,13 @@ export function newTmpName(pid: number = process.pid): string {
 }
 
 /** true for a `.tmp-*` name whose owner process is gone (or that has no pid at all). */
-export function isStaleTmpName(name: string, alive: (pid: number) => boolean = isAlive): boolean {
+export function isStaleTmpName(name: string, alive: (pid: number) => boolean = isProcessAlive): boolean {
   if (!name.startsWith('.tmp-')) return false;
   const m = TMP.exec(name);
   return !m || !alive(Number(m[1]));
 }
 
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

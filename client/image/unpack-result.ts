@@ -37,14 +37,15 @@ export function decodeUnpackResult(text: string): UnpackResult | undefined {
 /** The single warning an import reports for what could not be reproduced exactly, or undefined. */
 export function unpackWarning(r: Extract<UnpackResult, { type: 'unpack-done' }>): string | undefined {
   const parts: string[] = [];
-  const special = Object.entries(r.skipped).map(([t, n]) => `${n} ${SPECIAL_NAME[t] ?? t}`);
+  const special = Object.entries(r.skipped).map(([t, n]) => `${n} ${SPECIAL_NAME[t] ?? `${t} entr`}${n === 1 ? (SPECIAL_NAME[t] ? '' : 'y') : (SPECIAL_NAME[t] ? 's' : 'ies')}`);
   if (special.length) parts.push(`skipped ${special.join(', ')} (the runtime provides /dev)`);
   if (r.chownFailed) {
-    parts.push(`kept ${r.chownFailed} file${r.chownFailed === 1 ? '' : 's'} owned by root because their owner is outside the user's subordinate id range, e.g. ${r.chownExample ?? '?'}`);
+    const n = r.chownFailed === 1 ? '1 file' : `${r.chownFailed} files`;
+    parts.push(`${n} kept owned by root: the owner is outside the user namespace's id range (e.g. ${r.chownExample ?? '?'})`);
   }
   return parts.length ? parts.join('; ') : undefined;
 }
 
 const SPECIAL_NAME: Record<string, string> = {
-  CharacterDevice: 'character devices', BlockDevice: 'block devices', FIFO: 'FIFOs',
+  CharacterDevice: 'character device', BlockDevice: 'block device', FIFO: 'FIFO',
 };
