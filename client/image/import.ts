@@ -3,7 +3,7 @@
 // `import`, `bootstrap busybox` and `bootstrap debian`. A failure leaves nothing behind.
 import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { log } from '../log.js';
@@ -22,8 +22,8 @@ export interface ImportOptions {
   /** References to tag the image with, as typed (`busybox`, `myimg:1.0`); short names go under `localhost/`. */
   names?: readonly string[];
   config?: ImageConfig;
-  /** The history line (`created_by`). */
-  createdBy: string;
+  /** The history line (`created_by`); default `myctr import <file name>`. */
+  createdBy?: string;
   /** ISO time for the config's `created` (reproducible images); now by default. */
   created?: string;
   architecture?: string;
@@ -53,7 +53,9 @@ export async function importTarFile(store: ImageStore, file: string, opts: Impor
     if (err instanceof MyctrError) throw err;
     throw new MyctrError('MYCTR_IMAGE', `import: open \`${file}\`: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`, { cause: err });
   }
-  return importTarStream(store, createReadStream(file), { ...opts, totalBytes: opts.totalBytes ?? size });
+  return importTarStream(store, createReadStream(file), {
+    ...opts, totalBytes: opts.totalBytes ?? size, createdBy: opts.createdBy ?? `myctr import ${basename(file)}`,
+  });
 }
 
 /** Imports a (possibly compressed) tar read from `input`. */
@@ -71,7 +73,7 @@ export async function importTarStream(store: ImageStore, input: Readable, opts: 
     const image = await store.commitImage({
       layers: [{ tmpDir: tmp, diffId: layer.diffId, size: layer.size }],
       config: opts.config ?? { Env: [DEFAULT_PATH] },
-      history: [{ created, created_by: opts.createdBy }],
+      history: [{ created, created_by: opts.createdBy ?? 'myctr import' }],
       created,
       names,
       ...(opts.architecture !== undefined ? { architecture: opts.architecture } : {}),
