@@ -40,7 +40,7 @@ export function findTool(name: string, path = process.env.PATH ?? ''): string | 
 /** The Debian mirror URI of the host's apt sources (one-line or deb822), if it has one that is not a snapshot. */
 export function debianMirrorFrom(sources: readonly string[]): string | undefined {
   for (const text of sources) {
-    for (const m of text.matchAll(/^\s*(?:deb\s+(?:\[[^\]]*\]\s+)?(\S+)|URIs:\s*(.+))$/gim)) {
+    for (const m of text.matchAll(/^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)|^\s*URIs:\s*(.+)$/gim)) {
       for (const uri of (m[1] ?? m[2] ?? '').split(/\s+/)) {
         if (/^https?:\/\/[^\s]+\/debian\/?$/.test(uri) && !uri.includes('snapshot')) return uri.replace(/\/$/, '');
       }
