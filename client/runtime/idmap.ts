@@ -35,7 +35,7 @@ export function parseSubIdFile(text: string): SubIdRange[] {
     if (!owner || !/^\d{1,10}$/.test(s) || !/^\d{1,10}$/.test(c)) continue;
     const start = Number(s);
     const count = Number(c);
-    if (count === 0 || start + count - 1 > MAX_ID) continue;
+    if (count === 0 || start + count > MAX_ID) continue;
     out.push({ owner, start, count });
   }
   return out;

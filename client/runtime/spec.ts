@@ -107,7 +107,7 @@ export function computeCapabilities(opts: Pick<RunOptions, 'capAdd' | 'capDrop' 
   }
   let caps = new Set<string>(drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES);
   for (const c of drop) caps.delete(c);
-  if (add.includes('ALL')) caps = new Set(allCaps);
+  if (add.includes('ALL')) caps = new Set(allCaps.filter((c) => !drop.includes(c)));
   for (const c of add) if (c !== 'ALL') caps.add(c);
   // Order as the kernel numbers them, so that specs compare stably.
   return allCaps.filter((c) => caps.has(c));

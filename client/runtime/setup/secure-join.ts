@@ -11,7 +11,7 @@ const MAX_LINKS = 255;
  * Components that do not exist are appended literally (the caller creates them).
  */
 export function secureJoin(root: string, path: string): string {
-  let pending = posix.normalize('/' + path).split('/').filter(Boolean);
+  let pending = path.split('/').filter(Boolean);
   const resolved: string[] = [];
   let links = 0;
   while (pending.length > 0) {
