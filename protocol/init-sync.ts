@@ -40,6 +40,8 @@ export interface InitConfig {
   process: ProcessSpec;
   /** Debug logging requested (the init forwards its op log as `log` messages). */
   debug: boolean;
+  /** Tests only: fail setup op n (rollback tests). */
+  failOp?: number;
 }
 
 export interface ProcessSpec {
@@ -68,14 +70,18 @@ export class LineDecoder {
   constructor(private readonly max = 1 << 20) {}
   push(chunk: string): unknown[] {
     this.buf += chunk;
-    if (this.buf.length > this.max) throw new Error(`sync message over ${this.max} bytes`);
     const out: unknown[] = [];
     let nl: number;
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl);
       this.buf = this.buf.slice(nl + 1);
+      this.checkSize(line);
       if (line) out.push(JSON.parse(line));
     }
+    this.checkSize(this.buf);
     return out;
+  }
+  private checkSize(line: string): void {
+    if (Buffer.byteLength(line) > this.max) throw new Error(`sync message over ${this.max} bytes`);
   }
 }

@@ -122,7 +122,9 @@ export const sigprocmask = lib.func('int sigprocmask(int how, const void *set, v
 export const execve = lib.func('int execve(const char *path, const char **argv, const char **envp)') as (
   path: string, argv: (string | null)[], envp: (string | null)[]) => number;
 
-// unix(7) sockets
+// socket(2), unix(7) sockets
+export const socket = lib.func('int socket(int domain, int type, int protocol)') as (
+  domain: number, type: number, protocol: number) => number;
 export const socketpair = lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)') as (
   domain: number, type: number, protocol: number, sv: Int32Array) => number;
 export const sendmsg = lib.func('sendmsg', 'intptr_t', ['int', koffi.pointer(Msghdr), 'int']) as (

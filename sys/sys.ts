@@ -2,6 +2,7 @@
 // swap in a RecordingSys. Files, dirs and symlinks go through node:fs and are not part of it.
 import { bindMount, mount, mountFlagsOf, pivotRoot, remountReadOnly, umount2 } from './mount.js';
 import { chdir, sethostname } from './process.js';
+import { interfaceUp } from './net.js';
 
 /** Mount-namespace and UTS operations used by setup; see mount.ts and process.ts for their semantics. */
 export interface Sys {
@@ -13,6 +14,7 @@ export interface Sys {
   mountFlagsOf(path: string): number;
   sethostname(name: string): void;
   chdir(path: string): void;
+  interfaceUp(ifname: string): void;
 }
 
 /** The real thing: every method is the sys/ wrapper of the same name. */
@@ -25,4 +27,5 @@ export const linuxSys: Sys = Object.freeze({
   mountFlagsOf,
   sethostname,
   chdir,
+  interfaceUp,
 });

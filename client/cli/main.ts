@@ -4,6 +4,9 @@
 import { Command, CommanderError } from 'commander';
 import { log, setLogLevel } from '../log.js';
 import { MyctrError, messageOf } from '../runtime/errors.js';
+import { register as registerBootstrap } from './commands/bootstrap.js';
+import { register as registerImages } from './commands/images.js';
+import { register as registerImport } from './commands/import.js';
 import { register as registerRun } from './commands/run.js';
 
 const EXIT_FOR_CODE: Partial<Record<string, number>> = { MYCTR_CANNOT_EXECUTE: 126, MYCTR_COMMAND_NOT_FOUND: 127 };
@@ -38,6 +41,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'myctr: ')) });
   registerRun(program, setExitCode);
+  registerImages(program);
+  registerBootstrap(program);
+  registerImport(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -46,6 +46,7 @@ export function parseVolume(spec: string, cwd = process.cwd()): MountSpec {
     throw new UsageError(`invalid volume \`${spec}\`: named volumes are not supported`, 'give an absolute host path, e.g. -v "$PWD/data:/data"');
   }
   if (!isAbsolute(dst)) throw new UsageError(`invalid volume \`${spec}\`: \`${dst}\` is not an absolute container path`, 'the container path must start with /');
+  if (posix.normalize(dst) === '/') throw new UsageError(`invalid volume \`${spec}\`: cannot mount over the container's root`, 'choose a directory below /, e.g. /data');
   const words = opts ? opts.split(',') : [];
   for (const w of words) {
     if (!VOLUME_OPTIONS.has(w)) throw new UsageError(`invalid volume \`${spec}\`: unknown option \`${w}\``, 'valid options are ro and rw');
@@ -141,7 +142,7 @@ export function toRunOptions(raw: RawRunFlags, args: string[], hostEnv: NodeJS.P
   if (raw.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(raw.name)) {
     throw new UsageError(`invalid container name \`${raw.name}\``, 'names match [a-zA-Z0-9][a-zA-Z0-9_.-]*');
   }
-  if (raw.hostname !== undefined && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$/.test(raw.hostname)) {
+  if (raw.hostname !== undefined && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(raw.hostname)) {
     throw new UsageError(`invalid hostname \`${raw.hostname}\``, 'use letters, digits, dots and dashes, at most 64 characters');
   }
   return {

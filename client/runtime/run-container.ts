@@ -13,6 +13,7 @@ import { generateName, newContainerId } from './names.js';
 import { RollbackStack } from './rollback.js';
 import { buildSpec, type RunOptions } from './spec.js';
 import { launchContainer, killAndReap } from './start/sequence.js';
+import { failAt } from './start/fail-point.js';
 import { waitExit } from './start/stage0.js';
 
 export interface RunResult { exitCode: number; id: string }
@@ -46,14 +47,18 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   try {
     store.reserveName(spec.name, id);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
+    failAt('name-reserved');
     const layout = store.createDirs(id);
     rollback.defer('remove container dirs', () => store.remove(id, undefined));
+    failAt('dirs-created');
     store.saveConfig(spec);
+    failAt('config-saved');
     launched = await launchContainer({
       spec, layout, layerDirs: images.layerDirs(image), log: clog, rollback,
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
     });
     store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });
+    failAt('state-saved');
   } catch (err) {
     throw new CreateContainerError(err, await rollback.unwind());
   }

@@ -2,12 +2,13 @@
 // working dir, capability bounding set, groups/gid/uid (keeping caps), capability sets, no_new_privs, exec
 // lookup, fd table, signals, execve. Synchronous on the main thread: caps, prctl and setsid are per thread.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { capMask, capSet, clearAmbient, dropBoundingExcept, setKeepCaps, setNoNewPrivs } from '../../../sys/caps.js';
+import { capGet, capMask, capSet, clearAmbient, dropBoundingExcept, setKeepCaps, setNoNewPrivs } from '../../../sys/caps.js';
 import { closeRange, dup2, setCloexec, setControllingTty } from '../../../sys/fd.js';
 import { execve } from '../../../sys/exec.js';
 import { chdir, sethostname, setgroups, setParentDeathSignal, setresgid, setresuid, setsid } from '../../../sys/process.js';
 import { resetSignalDispositions, unblockAllSignals } from '../../../sys/signals.js';
 import { SyscallError } from '../../../sys/check.js';
+import { errnoText } from '../../../sys/errno.js';
 import type { ProcessSpec } from '../../../protocol/init-sync.js';
 import { parseGroup, parsePasswd, resolveUser } from './user.js';
 import { ExecLookupError, lookupExecutable } from './lookup.js';
@@ -32,7 +33,8 @@ export function prepareExec(p: ProcessSpec, terminalFd: number | undefined): { p
   mkdirSync(p.cwd, { recursive: true });
   chdir(p.cwd);
 
-  const keep = capMask(p.capabilities);
+  // Only what this process holds can be kept: as real root the host's bounding set may lack some caps.
+  const keep = capMask(p.capabilities) & capGet().permitted;
   dropBoundingExcept(keep);
   try {
     setgroups(user.groups);
@@ -68,7 +70,7 @@ export function execWorkload(path: string, args: string[], env: string[]): never
   } catch (err) {
     if (err instanceof SyscallError) {
       const code = err.errnoName === 'ENOENT' ? 127 : 126;
-      throw new ExecLookupError(code, `exec \`${args[0]}\`: ${err.message.replace(/^.*: /, '').toLowerCase()}`,
+      throw new ExecLookupError(code, `exec \`${args[0]}\`: ${errnoText(err.errno)}`,
         code === 127 ? 'a script\'s interpreter may be missing from the image' : 'the file must be an executable for this architecture');
     }
     throw err;

@@ -6,6 +6,7 @@ import { Socket } from 'node:net';
 import { LineDecoder, encodeLine, type InitConfig, type InitToParent, type ParentToInit } from '../../../protocol/init-sync.js';
 import { linuxSys } from '../../../sys/sys.js';
 import { openPath, close } from '../../../sys/fd.js';
+import { setParentDeathSignal } from '../../../sys/process.js';
 import { openPtyMaster } from '../../../sys/pty.js';
 import { sendFds } from '../../../sys/socket.js';
 import { MyctrError } from '../errors.js';
@@ -19,6 +20,8 @@ const TTY_FD = 4;
 const O_RDWR = 0o2, O_NOCTTY = 0o400, O_CLOEXEC = 0o2000000;
 
 process.title = 'myctr:[init]';
+// Die with the stage-0 shell (and so with the CLI) while setting up; finalize re-arms it after the uid switch.
+setParentDeathSignal(9);
 
 function send(msg: InitToParent): void {
   // Synchronous, so that a message is on the wire before an exit or execve.
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     applySetupOps(config.ops as SetupOp[], {
       sys: linuxSys,
       inUserns,
+      failOp: config.failOp,
       log: (level, msg) => { if (level === 'warn' || config.debug) send({ type: 'log', level, msg }); },
     });
     if (config.process.terminal) {

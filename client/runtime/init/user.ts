@@ -37,7 +37,9 @@ function userError(message: string): MyctrError {
 /** Docker's semantics: '' is root; a numeric uid need not exist (gid 0, home /); names must exist. */
 export function resolveUser(spec: string, passwd: readonly PasswdEntry[], groups: readonly GroupEntry[],
   groupAdd: readonly string[] = []): ResolvedUser {
-  const [userPart = '', groupPart] = spec.split(':', 2) as [string?, string?];
+  const parts = spec.split(':');
+  if (parts.length > 2) throw userError(`invalid user \`${spec}\``);
+  const [userPart = '', groupPart] = parts as [string?, string?];
   let uid: number;
   let gid: number;
   let home = '/';

@@ -33,12 +33,13 @@ function hintFor(op: SetupOp, cause: unknown): string | undefined {
   return undefined;
 }
 
-export interface ApplyOptions { sys: Sys; log: SetupLog; inUserns: boolean }
+export interface ApplyOptions { sys: Sys; log: SetupLog; inUserns: boolean; failOp?: number | undefined }
 
 export function applySetupOps(ops: readonly SetupOp[], o: ApplyOptions): void {
   ops.forEach((op, index) => {
     o.log('debug', `setup op ${index}: ${JSON.stringify(op)}`);
     try {
+      if (index === o.failOp) throw new Error('test failure injected');
       applyOne(op, o);
     } catch (err) {
       throw new SetupOpError(index, op, err);
@@ -71,6 +72,9 @@ function applyOne(op: SetupOp, { sys, log, inUserns }: ApplyOptions): void {
   switch (op.kind) {
     case 'make-private':
       sys.mount(null, '/', null, MS.REC | MS.PRIVATE, null);
+      return;
+    case 'loopback-up':
+      sys.interfaceUp('lo');
       return;
     case 'rootfs-overlay': {
       mkdirp(op.target);

@@ -4,6 +4,8 @@
 
 export type SetupOp =
   | { kind: 'make-private' }
+  /** A new network namespace starts with `lo` down. */
+  | { kind: 'loopback-up' }
   /** The rootfs: overlay of the image layers; `copyFallback` is used when the kernel refuses overlay. */
   | { kind: 'rootfs-overlay'; target: string; lower: string[]; upper: string; work: string; copyFallback: string }
   /** A plain directory as rootfs (bind-mounted on itself so that it is a mount point). */

@@ -30,6 +30,7 @@ export function planSetupOps(p: PlanInput): SetupOp[] {
   const r = p.rootfs;
   const at = (path: string) => join(r, path);
   const ops: SetupOp[] = [{ kind: 'make-private' }];
+  if (p.privateNetwork) ops.push({ kind: 'loopback-up' });
   ops.push('dir' in p.layers
     ? { kind: 'rootfs-bind', target: r, source: p.layers.dir }
     : { kind: 'rootfs-overlay', target: r, ...p.layers });

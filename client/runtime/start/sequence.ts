@@ -18,6 +18,7 @@ import { planSetupOps } from '../setup/plan.js';
 import type { ContainerSpec } from '../spec.js';
 import { spawnStage0, type Namespace } from './stage0.js';
 import { SyncChannel, remoteError } from './sync-channel.js';
+import { failAt, failOpIndex } from './fail-point.js';
 
 export interface LaunchInput {
   spec: ContainerSpec;
@@ -41,10 +42,6 @@ export interface Launched {
   start(): Promise<void>;
 }
 
-/** Test hook: abort after the named sync point (rollback tests); read only here. */
-function failAt(point: string): void {
-  if (process.env.MYCTR_TEST_FAIL_AT === point) throw new MyctrError('MYCTR_INTERNAL', `test failure injected at ${point}`);
-}
 
 function writeEtcFiles(spec: ContainerSpec, runDir: string): { hostname: string; hosts: string; resolvConf: string } {
   const files = { hostname: join(runDir, 'hostname'), hosts: join(runDir, 'hosts'), resolvConf: join(runDir, 'resolv.conf') };
@@ -101,7 +98,11 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const chan = new SyncChannel(s0.sync, log);
   failAt('mapping-written');
 
-  chan.send({ type: 'config', config: { ops, process: { ...spec.process, hostname: spec.hostname }, debug: log.isLevelEnabled('debug') } });
+  const failOp = failOpIndex();
+  chan.send({ type: 'config', config: {
+    ops, process: { ...spec.process, hostname: spec.hostname }, debug: log.isLevelEnabled('debug'),
+    ...(failOp !== undefined ? { failOp } : {}),
+  } });
   await chan.expect('ready');
   failAt('ready');
   const ptyMaster = ttyPair ? recvFds(ttyPair[0], 1).fds[0] : undefined;

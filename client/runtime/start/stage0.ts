@@ -33,24 +33,36 @@ export interface Stage0 {
   sync: Socket;
 }
 
-// $0 is a label for ps; "$@" is the program. `read` blocks until the parent wrote the map and a newline.
-const HANDSHAKE = 'printf m >&3 && read -r _ <&3 && exec "$@"';
-const HANDSHAKE_CLOSE = 'printf m >&3 && read -r _ <&3 && exec 3>&- && exec "$@"';
+/**
+ * The /bin/sh step between unshare and the program. With a user namespace it first asks for the map ("m" on
+ * fd 3) and waits for the parent's newline. With a pid namespace it runs the program as a child (which
+ * becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed child
+ * into exit 1 (it fails to unblock SIGKILL before re-raising), while `wait` gives 128+N. The program's stdin
+ * is passed through fd 5 because an asynchronous list's stdin is /dev/null; the shell then closes its own
+ * copies of fds 3 and 4 so that EOF on fd 3 still means "the program exec'd".
+ */
+export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean }): string {
+  const map = o.mapRequest ? 'printf m >&3 && read -r _ <&3 || exit 125; ' : '';
+  if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : 'exec 3>&- && exec "$@"');
+  const syncForChild = o.keepSync ? '' : ' 3>&-';
+  return `${map}exec 5<&0; "$@" 0<&5 5<&-${syncForChild} & exec 0</dev/null 3>&- 4>&- 5<&-; wait $!`;
+}
 
 /**
- * Spawns `setpriv --pdeathsig KILL unshare <ns…> --fork --kill-child -- …` and, for a user namespace, writes
- * the id map when the shell asks. Resolves once the program is about to be exec'd. The pdeath signal makes
- * the whole tree die with the parent (a SIGKILLed CLI leaves no container behind).
+ * Spawns `setpriv --pdeathsig KILL unshare <ns…> -- /bin/sh -c <stage0Script> …` and, for a user namespace,
+ * writes the id map when the shell asks. Resolves once the program is about to start. The pdeath signal
+ * makes the tree die with the parent (a SIGKILLed CLI leaves no container behind); the init re-arms its own.
  */
 export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
   const withUser = opts.namespaces.includes('user');
   if (withUser && !opts.idMap) throw new MyctrError('MYCTR_INTERNAL', 'user namespace without an id map');
   const nsFlags = opts.namespaces.map((n) => UNSHARE_FLAG[n]);
-  const fork = opts.namespaces.includes('pid') ? ['--fork', '--kill-child'] : [];
-  const tail = withUser
-    ? ['/bin/sh', '-c', opts.keepSync ? HANDSHAKE : HANDSHAKE_CLOSE, 'myctr-stage0', ...opts.argv]
+  const pidNamespace = opts.namespaces.includes('pid');
+  const script = stage0Script({ mapRequest: withUser, pidNamespace, keepSync: opts.keepSync });
+  const tail = withUser || pidNamespace || !opts.keepSync
+    ? ['/bin/sh', '-c', script, 'myctr-stage0', ...opts.argv]
     : [...opts.argv];
-  const argv = ['--pdeathsig', 'KILL', '--', 'unshare', ...nsFlags, ...fork, '--', ...tail];
+  const argv = ['--pdeathsig', 'KILL', '--', 'unshare', ...nsFlags, '--', ...tail];
   const stdio = [...opts.stdio] as unknown[];
   stdio[3] = 'pipe';
   const child = spawn('setpriv', argv, { stdio: stdio as StdioOptions, env: opts.env ?? process.env, detached: opts.detached ?? false });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as mountMod from '../../../sys/mount.js';
 import * as processMod from '../../../sys/process.js';
+import * as netMod from '../../../sys/net.js';
 import { linuxSys, type Sys } from '../../../sys/sys.js';
 
 test('linuxSys methods are the module functions', () => {
@@ -15,6 +16,7 @@ test('linuxSys methods are the module functions', () => {
     mountFlagsOf: mountMod.mountFlagsOf,
     sethostname: processMod.sethostname,
     chdir: processMod.chdir,
+    interfaceUp: netMod.interfaceUp,
   };
   assert.deepEqual(Object.keys(linuxSys).sort(), Object.keys(expected).sort());
   for (const [name, fn] of Object.entries(expected)) assert.equal(linuxSys[name as keyof Sys], fn, name);

@@ -21,6 +21,7 @@ const NOEXEC = 0x8;
 /** The default plan, written out by hand: `--network none`, not read-only, not privileged, no volumes. */
 const DEFAULT_PLAN: SetupOp[] = [
   { kind: 'make-private' },
+  { kind: 'loopback-up' },
   { kind: 'rootfs-overlay', target: R, lower: ['/l/1', '/l/2'], upper: '/c/upper', work: '/c/work', copyFallback: '/c/copy' },
   { kind: 'proc', target: `${R}/proc` },
   { kind: 'sysfs', target: `${R}/sys`, readonly: true, rbindFallback: false },
@@ -83,7 +84,7 @@ test('make-private is first and pivot-root is last in every variant', () => {
 
 test('a plain directory rootfs is a rootfs-bind in place of the overlay', () => {
   const ops = planSetupOps(input({ layers: { dir: '/images/x/rootfs' } }));
-  assert.deepEqual(ops[1], { kind: 'rootfs-bind', target: R, source: '/images/x/rootfs' });
+  assert.deepEqual(ops[2], { kind: 'rootfs-bind', target: R, source: '/images/x/rootfs' });
   assert.ok(!kinds(ops).includes('rootfs-overlay'));
 });
 
@@ -113,8 +114,10 @@ test('--read-only adds remount-ro of the rootfs right before pivot-root, after t
   assert.ok(!kinds(planSetupOps(input())).includes('remount-ro'));
 });
 
-test('--network host: sysfs falls back to an rbind of the host\'s /sys', () => {
-  const sysfs = planSetupOps(input({ privateNetwork: false })).find((o) => o.kind === 'sysfs');
+test('--network host: sysfs falls back to an rbind of the host\'s /sys, and lo is left alone', () => {
+  const hostOps = planSetupOps(input({ privateNetwork: false }));
+  assert.ok(!kinds(hostOps).includes('loopback-up'));
+  const sysfs = hostOps.find((o) => o.kind === 'sysfs');
   assert.deepEqual(sysfs, { kind: 'sysfs', target: `${R}/sys`, readonly: true, rbindFallback: true });
 });
 
