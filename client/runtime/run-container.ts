@@ -75,6 +75,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   }
   const { code, signal } = await waitExit(launched.child);
   stopForwarding();
+  await launched.network?.stop();
   if (terminal) {
     await Promise.race([terminal.drained, new Promise((r) => setTimeout(r, 500))]);
     terminal.restore();

@@ -29,6 +29,17 @@ export interface LaunchInput {
   stdio: ['inherit' | 'ignore' | 'pipe' | number, 'inherit' | 'pipe' | 'ignore' | number, 'inherit' | 'pipe' | 'ignore' | number];
   log: Logger;
   rollback: RollbackStack;
+  /**
+   * Attaches networking to the new network namespace, given a host pid that lives in it (the stage-0
+   * process). Runs while the init sets up the rootfs; awaited before the workload may start. The returned
+   * handle is stopped when the container exits; the caller registers that.
+   */
+  attachNetwork?: (nsPid: number) => Promise<NetworkAttachment>;
+}
+
+/** A running network attachment (slirp4netns, pasta, …) owned by the container's parent. */
+export interface NetworkAttachment {
+  stop(): Promise<void>;
 }
 
 export interface Launched {
@@ -38,6 +49,8 @@ export interface Launched {
   hostPid: number;
   /** The pty master when the container has a terminal. */
   ptyMaster?: number;
+  /** Set when `attachNetwork` was given: stop it after the container exited. */
+  network?: NetworkAttachment;
   /** Lets the init exec the workload; resolves once it did, rejects with the exec error (126/127). */
   start(): Promise<void>;
 }
@@ -97,6 +110,12 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   if (ttyPair) close(ttyPair[1]);
   const chan = new SyncChannel(s0.sync, log);
   failAt('mapping-written');
+  // Networking is attached in parallel with the rootfs setup; it must be up before the workload starts.
+  const networkPromise = input.attachNetwork?.(child.pid!).then((n) => {
+    rollback.defer('stop network', () => n.stop());
+    return n;
+  });
+  networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
 
   const failOp = failOpIndex();
   chan.send({ type: 'config', config: {
@@ -108,10 +127,12 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const ptyMaster = ttyPair ? recvFds(ttyPair[0], 1).fds[0] : undefined;
   if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');
   const hostPid = childPidOf(child.pid!);
+  const network = await networkPromise;
 
   return {
     child,
     hostPid,
+    ...(network ? { network } : {}),
     ...(ptyMaster !== undefined ? { ptyMaster } : {}),
     async start() {
       chan.send({ type: 'start' });
