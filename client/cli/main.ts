@@ -4,10 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { log, setLogLevel } from '../log.js';
 import { MyctrError, messageOf } from '../runtime/errors.js';
-import { register as registerBootstrap } from './commands/bootstrap.js';
-import { register as registerImages } from './commands/images.js';
-import { register as registerImport } from './commands/import.js';
-import { register as registerRun } from './commands/run.js';
+import { loadCommands, type CommandModule } from './commands/index.js';
 
 const EXIT_FOR_CODE: Partial<Record<string, number>> = { MYCTR_CANNOT_EXECUTE: 126, MYCTR_COMMAND_NOT_FOUND: 127 };
 
@@ -27,7 +24,7 @@ function printError(err: unknown): void {
   }
 }
 
-export function buildProgram(setExitCode: (code: number) => void): Command {
+export function buildProgram(modules: readonly CommandModule[], setExitCode: (code: number) => void): Command {
   const program = new Command('myctr')
     .description('a rootless-first, daemonless container engine')
     .version(process.env.npm_package_version ?? '0.1.0', '--version')
@@ -40,17 +37,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       if (level) setLogLevel(level);
     });
   program.configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'myctr: ')) });
-  registerRun(program, setExitCode);
-  registerImages(program);
-  registerBootstrap(program);
-  registerImport(program);
+  for (const m of modules) m.register(program, { setExitCode });
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 async function main(): Promise<void> {
   let exitCode = 0;
-  const program = buildProgram((c) => { exitCode = c; });
+  const program = buildProgram(await loadCommands(process.argv.slice(2)), (c) => { exitCode = c; });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

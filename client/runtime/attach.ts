@@ -2,7 +2,6 @@
 // pty master ↔ the user's terminal in raw mode with window-size tracking. Every exit path restores the
 // terminal.
 import { ReadStream } from 'node:tty';
-import { getWinsize, setWinsize } from '../../sys/fd.js';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 
@@ -23,7 +22,8 @@ export interface TerminalSession {
 }
 
 /** Connects the pty master to stdin/stdout; `interactive` pumps stdin into it. */
-export function attachTerminal(master: number, interactive: boolean): TerminalSession {
+export async function attachTerminal(master: number, interactive: boolean): Promise<TerminalSession> {
+  const { getWinsize, setWinsize } = await import('../../sys/fd.js');
   const stdin = process.stdin;
   const rawTerminal = interactive && stdin.isTTY;
   let restored = false;

@@ -65,7 +65,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   // From here the container exists: failures are recorded in its state rather than rolled back.
   rollback.commit();
   const stopForwarding = forwardSignals(launched.hostPid);
-  const terminal = launched.ptyMaster !== undefined ? attachTerminal(launched.ptyMaster, opts.interactive) : undefined;
+  const terminal = launched.ptyMaster !== undefined ? await attachTerminal(launched.ptyMaster, opts.interactive) : undefined;
   let execError: (MyctrError & { exitCode?: number }) | undefined;
   try {
     await launched.start();

@@ -1,11 +1,12 @@
 // `myctr run IMAGE [COMMAND [ARG...]]`: parse → runContainer → exit code. No logic here.
 import type { Command } from 'commander';
+import type { CommandContext } from './index.js';
 import { log } from '../../log.js';
 import { runContainer } from '../../runtime/run-container.js';
 import { collect } from '../collect.js';
 import { toRunOptions, type RawRunFlags } from '../run-options.js';
 
-export function register(program: Command, setExitCode: (code: number) => void): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('run')
     .description('run a command in a new container')
@@ -35,6 +36,6 @@ export function register(program: Command, setExitCode: (code: number) => void):
     .option('--security-opt <opt>', 'security option: no-new-privileges', collect)
     .action(async (image: string, command: string[], flags: RawRunFlags) => {
       const result = await runContainer(image, toRunOptions(flags, command), log);
-      setExitCode(result.exitCode);
+      ctx.setExitCode(result.exitCode);
     });
 }

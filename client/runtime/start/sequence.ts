@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../../log.js';
 import { isRoot } from '../../paths.js';
-import { socketpair, recvFds } from '../../../sys/socket.js';
-import { close } from '../../../sys/fd.js';
 import type { ContainerLayout } from '../container-store.js';
 import { MyctrError } from '../errors.js';
 import { hostnameFile, hostsFile, readHostFile, resolvConfFile } from '../etc-files.js';
@@ -88,8 +86,13 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
     ...(spec.network === 'host' ? [] : ['net' as const])];
 
   let ttyPair: [number, number] | undefined;
-  if (spec.process.terminal) {
-    ttyPair = socketpair();
+  // The FFI is loaded only for terminals: a plain `run` never pays for koffi in the CLI.
+  const tty = spec.process.terminal
+    ? { ...await import('../../../sys/socket.js'), ...await import('../../../sys/fd.js') }
+    : undefined;
+  if (tty) {
+    const { close } = tty;
+    ttyPair = tty.socketpair();
     const pair = ttyPair;
     rollback.defer('close pty socket', () => { close(pair[0]); });
   }
@@ -107,7 +110,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   });
   const { child } = s0;
   rollback.defer('kill container init', () => killAndReap(child));
-  if (ttyPair) close(ttyPair[1]);
+  if (ttyPair) tty!.close(ttyPair[1]);
   const chan = new SyncChannel(s0.sync, log);
   failAt('mapping-written');
   // Networking is attached in parallel with the rootfs setup; it must be up before the workload starts.
@@ -124,7 +127,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   } });
   await chan.expect('ready');
   failAt('ready');
-  const ptyMaster = ttyPair ? recvFds(ttyPair[0], 1).fds[0] : undefined;
+  const ptyMaster = ttyPair ? tty!.recvFds(ttyPair[0], 1).fds[0] : undefined;
   if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');
   const hostPid = childPidOf(child.pid!);
   const network = await networkPromise;

@@ -1,0 +1,44 @@
+// The command table: command name → the modules that register it. main.ts imports only the modules of the
+// command being run (a `myctr run` never loads the tar, registry or build code), and all of them for help.
+// To add a command: write commands/<name>.ts exporting `register(program, ctx)` and add one line here.
+// Groups (`image`, `container`, `system`) may be filled by several modules: use `groupCommand()`.
+import type { Command } from 'commander';
+
+export interface CommandContext {
+  /** The exit code the CLI ends with (the container's, for run/start/wait/exec). */
+  setExitCode(code: number): void;
+}
+
+export interface CommandModule {
+  register(program: Command, ctx: CommandContext): void;
+}
+
+type Loader = () => Promise<CommandModule>;
+
+export const COMMAND_MODULES: Record<string, Loader[]> = {
+  run: [() => import('./run.js')],
+  images: [() => import('./images.js')],
+  bootstrap: [() => import('./bootstrap.js')],
+  import: [() => import('./import.js')],
+};
+
+/** The `name` group command, created on first use, so that several modules can add subcommands to it. */
+export function groupCommand(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+/** The first word of argv that is not an option (nor the value of --log-level): the command being run. */
+export function commandNameOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--log-level') { i++; continue; }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
+  const name = commandNameOf(args);
+  const loaders = name !== undefined && COMMAND_MODULES[name] ? COMMAND_MODULES[name] : Object.values(COMMAND_MODULES).flat();
+  return Promise.all(loaders.map((load) => load()));
+}
