@@ -112,6 +112,14 @@ export const openpty = lib.func(
   'int openpty(_Out_ int *amaster, _Out_ int *aslave, char *name, const void *termp, const void *winp)',
 ) as (master: Int32Array, slave: Int32Array, name: null, termp: null, winp: null) => number;
 
+// xattr(7), mknod(2): whiteouts and opaque markers of unpacked image layers
+export const lsetxattr = lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)') as (
+  path: string, name: string, value: VoidPtr, size: number, flags: number) => number;
+export const lgetxattr = lib.func('intptr_t lgetxattr(const char *path, const char *name, void *value, size_t size)') as (
+  path: string, name: string, value: VoidPtr, size: number) => Long;
+export const mknod = lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)') as (
+  path: string, mode: number, dev: number) => number;
+
 // signal(7)
 /** signal(2) declared with integer handlers: 0 is SIG_DFL, 1 is SIG_IGN, -1 (SIG_ERR) is failure. */
 export const signal = lib.func('intptr_t signal(int sig, intptr_t handler)') as (sig: number, handler: number) => Long;

@@ -1,12 +1,14 @@
 // The image store under `<root>/storage/`: content-addressed layers (unpacked trees), image records and the
 // name index. Readers take no lock; every mutation runs under `storage/.lock`. Layout: docs/STORAGE.md.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MyctrPaths } from '../paths.js';
 import { MyctrError, NotFoundError, UsageError } from '../runtime/errors.js';
 import { removeTree } from '../runtime/userns-run.js';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
-import { buildOciConfig, encodeOciConfig, type HistoryEntry, type ImageConfig } from './config.js';
+import type { Compression } from './decompress.js';
+import { buildOciConfig, encodeOciConfig, sha256Hex, type HistoryEntry, type ImageConfig } from './config.js';
+import { parseImageConfig } from './config-parse.js';
 import { acquireLock } from './lock.js';
 import { candidateNames, parseReference } from './reference.js';
 import { isStaleTmpName, newTmpName } from './tmp-names.js';
@@ -26,13 +28,16 @@ export interface ImageRecord {
   layers: string[];
   /** Sum of the layers' uncompressed tar sizes. */
   size: number;
-  history: { created: string; created_by: string }[];
+  history: { created: string; created_by: string; empty_layer?: boolean }[];
 }
 
-export interface LayerRecord { diffId: string; size: number; created: string }
+/** The layer blob as received (compressed or not), kept as `layers/<hex>/blob` so save/push keep its digest. */
+export interface BlobInfo { digest: string; size: number; compression: Compression }
+
+export interface LayerRecord { diffId: string; size: number; created: string; blob?: BlobInfo }
 
 /** A layer unpacked into a tmp dir by import, not yet in the store. */
-export interface PendingLayer { tmpDir: string; diffId: string; size: number }
+export interface PendingLayer { tmpDir: string; diffId: string; size: number; blob?: BlobInfo }
 
 export interface CommitImageOptions {
   /** Layers bottom first: a PendingLayer is moved into place (or dropped if the store has it already). */
@@ -174,10 +179,27 @@ export class ImageStore {
    * store already has are deduplicated (the pending copy is removed). Returns the image.
    */
   async commitImage(opts: CommitImageOptions): Promise<ImageRecord> {
+    const cfg = buildOciConfig({
+      created: opts.created, config: opts.config, diffIds: opts.layers.map((l) => l.diffId), history: opts.history,
+      ...(opts.architecture !== undefined ? { architecture: opts.architecture } : {}),
+    });
+    return this.commitConfig({ layers: opts.layers, configJson: encodeOciConfig(cfg).json, names: opts.names });
+  }
+
+  /**
+   * Like commitImage, for a config given as bytes (pulled or loaded): stored verbatim, the id is their sha256.
+   * The config's rootfs.diff_ids must list exactly `layers`.
+   */
+  async commitConfig(opts: { layers: readonly (PendingLayer | { diffId: string })[]; configJson: string; names: readonly string[] }): Promise<ImageRecord> {
+    const cfg = parseImageConfig(opts.configJson);
+    const diffIds = opts.layers.map((l) => l.diffId);
+    if (JSON.stringify(cfg.rootfs.diff_ids) !== JSON.stringify(diffIds)) {
+      throw new MyctrError('MYCTR_IMAGE', 'image config: rootfs.diff_ids do not match the layers', { hint: 'the archive or manifest is inconsistent; nothing was imported' });
+    }
+    const id = sha256Hex(opts.configJson);
     const created = new Date().toISOString();
     const duplicates: string[] = [];
     const lock = await acquireLock(this.lockPath);
-    let record: ImageRecord;
     try {
       let size = 0;
       for (const l of opts.layers) {
@@ -186,18 +208,12 @@ export class ImageStore {
         if (!rec) throw new MyctrError('MYCTR_IMAGE', `layer \`${l.diffId}\` is not in the store`);
         size += rec.size;
       }
-      const cfg = buildOciConfig({
-        created: opts.created, config: opts.config, diffIds: opts.layers.map((l) => l.diffId), history: opts.history,
-        ...(opts.architecture !== undefined ? { architecture: opts.architecture } : {}),
-      });
-      const { json, id } = encodeOciConfig(cfg);
-      writeFileAtomic(join(this.imagesDir, `${id}.config.json`), json);
+      writeFileAtomic(join(this.imagesDir, `${id}.config.json`), opts.configJson);
       const stored: Omit<ImageRecord, 'names'> = {
-        id, created: cfg.created, architecture: cfg.architecture, os: cfg.os, config: cfg.config,
-        layers: cfg.rootfs.diff_ids, size, history: cfg.history.map((h) => ({ created: h.created, created_by: h.created_by })),
+        id, created: cfg.created ?? created, architecture: cfg.architecture, os: cfg.os, config: cfg.config ?? {},
+        layers: diffIds, size, history: (cfg.history ?? []).map((h) => ({ created: h.created ?? '', created_by: h.created_by ?? '', ...(h.empty_layer ? { empty_layer: true } : {}) })),
       };
       writeFileAtomic(this.recordPath(id), `${JSON.stringify(stored, null, 2)}\n`);
-      record = { ...stored, names: [...opts.names] };
       const repos = this.repositories();
       for (const n of opts.names) repos[n] = id;
       writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
@@ -205,14 +221,87 @@ export class ImageStore {
       lock.release();
     }
     for (const d of duplicates) await removeTree(d);
-    return this.get(record.id) ?? record;
+    return this.get(id)!;
+  }
+
+  /** The stored config bytes of an image (what its id hashes). */
+  configJson(id: string): string {
+    return readFileSync(join(this.imagesDir, `${diffHex(`sha256:${id}`)}.config.json`), 'utf8');
+  }
+
+  /** Path of a layer's kept blob, or undefined when the store has none for it. */
+  blobPath(diffId: string): string | undefined {
+    const p = join(this.layerPath(diffId), 'blob');
+    return this.layer(diffId)?.blob && existsSync(p) ? p : undefined;
+  }
+
+  /** Points `name` (canonical) at image `id`, moving it off any other image. */
+  async setName(name: string, id: string): Promise<void> {
+    await this.withLock(() => {
+      const repos = this.repositories();
+      repos[name] = id;
+      writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
+    });
+  }
+
+  /** Removes names (canonical); returns those that existed. */
+  async removeNames(names: readonly string[]): Promise<string[]> {
+    return this.withLock(() => {
+      const repos = this.repositories();
+      const gone = names.filter((n) => n in repos);
+      for (const n of gone) delete repos[n];
+      if (gone.length) writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
+      return gone;
+    });
+  }
+
+  /**
+   * Deletes image records (and their names), then every layer no remaining image references. The records go
+   * first, so a crash in between leaves only unreferenced layers, which the next prune frees.
+   */
+  async deleteImages(ids: readonly string[]): Promise<{ images: string[]; layers: string[]; bytes: number }> {
+    const doomed: string[] = [];
+    let bytes = 0;
+    await this.withLock(() => {
+      const repos = this.repositories();
+      let changed = false;
+      for (const [n, id] of Object.entries(repos)) if (ids.includes(id)) { delete repos[n]; changed = true; }
+      if (changed) writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
+      for (const id of ids) {
+        for (const f of [this.recordPath(id), join(this.imagesDir, `${id}.config.json`)]) rmSync(f, { force: true });
+      }
+      fsyncDir(this.imagesDir);
+      const used = new Set(this.list().flatMap((i) => i.layers));
+      for (const hex of this.layerHexes()) {
+        const diffId = `sha256:${hex}`;
+        if (used.has(diffId)) continue;
+        bytes += this.layer(diffId)?.size ?? 0;
+        // Renamed to a tmp name under the lock: readers never see a half-deleted layer under its real name.
+        const tmp = this.createLayerTmp();
+        renameSync(this.layerPath(diffId), join(tmp, 'layer'));
+        doomed.push(tmp);
+      }
+    });
+    for (const d of doomed) await removeTree(d);
+    return { images: [...ids], layers: doomed, bytes };
+  }
+
+  /** Hex names of the layers in the store (final names only). */
+  layerHexes(): string[] {
+    return readdirSync(this.layersDir).filter((f) => HEX64.test(f));
+  }
+
+  private async withLock<T>(fn: () => T): Promise<T> {
+    const lock = await acquireLock(this.lockPath);
+    try { return fn(); } finally { lock.release(); }
   }
 
   /** Renames a pending layer to its final name; false when the store already had it. */
   private placeLayer(l: PendingLayer, created: string): boolean {
     const final = this.layerPath(l.diffId);
     if (existsSync(final)) return false;
-    writeFileAtomic(join(l.tmpDir, 'layer.json'), `${JSON.stringify({ diffId: l.diffId, size: l.size, created })}\n`);
+    const rec: LayerRecord = { diffId: l.diffId, size: l.size, created, ...(l.blob ? { blob: l.blob } : {}) };
+    writeFileAtomic(join(l.tmpDir, 'layer.json'), `${JSON.stringify(rec)}\n`);
     try {
       renameSync(l.tmpDir, final);
     } catch (err) {

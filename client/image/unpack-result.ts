@@ -9,6 +9,8 @@ export type UnpackResult =
     skipped: Record<string, number>;
     chownFailed: number;
     chownExample?: string;
+    /** Whiteouts and opaque markers written. */
+    whiteouts?: number;
   }
   | { type: 'unpack-error'; message: string; /** the archive tried to escape the layer dir */ unsafe: boolean };
 
@@ -29,6 +31,7 @@ export function decodeUnpackResult(text: string): UnpackResult | undefined {
     return {
       type: 'unpack-done', entries: o.entries, skipped, chownFailed: o.chownFailed,
       ...(typeof o.chownExample === 'string' ? { chownExample: o.chownExample } : {}),
+      ...(typeof o.whiteouts === 'number' ? { whiteouts: o.whiteouts } : {}),
     };
   }
   return undefined;

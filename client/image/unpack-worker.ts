@@ -5,6 +5,7 @@ import { UnpackSync, type ReadEntry } from 'tar';
 import { applyEntryMeta, type EntryMeta } from './unpack-fixup.js';
 import { entryKind, PathGuard, UnsafeEntryError } from './unpack-guard.js';
 import type { UnpackResult } from './unpack-result.js';
+import { applyWhiteouts, parseWhiteout, type Whiteout, type WhiteoutFormat, type XattrPrefix } from './whiteouts.js';
 
 process.title = 'myctr:[unpack]';
 
@@ -21,7 +22,10 @@ function fail(err: unknown): never {
 }
 
 const dest = process.argv[2];
-if (!dest) fail(new Error('usage: unpack-worker <dest-dir>'));
+if (!dest) fail(new Error('usage: unpack-worker <dest-dir> [user|trusted] [chardev|xattr]'));
+const xattrPrefix: XattrPrefix = process.argv[3] === 'trusted' ? 'trusted' : 'user';
+const whiteoutFormat: WhiteoutFormat = process.argv[4] === 'xattr' ? 'xattr' : 'chardev';
+const whiteouts: Whiteout[] = [];
 process.umask(0);
 try { mkdirSync(dest, { mode: 0o755 }); } catch (err) { fail(err); }
 
@@ -33,6 +37,11 @@ let entries = 0;
 function onEntry(entry: ReadEntry): boolean {
   const path = guard.check(entry);
   const kind = entryKind(entry.type);
+  const wh = kind === 'file' || kind === 'hardlink' ? parseWhiteout(path) : undefined;
+  if (wh) {
+    whiteouts.push(wh);
+    return false;
+  }
   if (kind === undefined) {
     skipped[entry.type] = (skipped[entry.type] ?? 0) + 1;
     return false;
@@ -75,8 +84,12 @@ process.stdin.on('error', fail);
 process.stdin.on('end', () => {
   try {
     unpack.end();
+    const wh = applyWhiteouts(dest, whiteouts, xattrPrefix, whiteoutFormat);
     const fix = applyEntryMeta(dest, metas);
-    reply({ type: 'unpack-done', entries, skipped, chownFailed: fix.chownFailed, ...(fix.chownExample ? { chownExample: fix.chownExample } : {}) }, 0);
+    reply({
+      type: 'unpack-done', entries, skipped, chownFailed: fix.chownFailed, whiteouts: wh.whiteouts + wh.opaque,
+      ...(fix.chownExample ? { chownExample: fix.chownExample } : {}),
+    }, 0);
   } catch (err) {
     fail(err);
   }

@@ -20,7 +20,25 @@ export const COMMAND_MODULES: Record<string, Loader[]> = {
   images: [() => import('./images.js')],
   bootstrap: [() => import('./bootstrap.js')],
   import: [() => import('./import.js')],
+  ...imageCommands(),
 };
+
+/** Image and registry verbs (client/image, client/registry); `image` is a group, `system df` joins `system`. */
+function imageCommands(): Record<string, Loader[]> {
+  const image: Loader[] = [() => import('./image.js')];
+  return {
+    pull: [() => import('./pull.js')], push: [() => import('./push.js')], login: [() => import('./login.js')],
+    logout: [() => import('./login.js')], save: [() => import('./save.js')], load: [() => import('./load.js')],
+    tag: [() => import('./tag.js')], rmi: [() => import('./rmi.js')], diff: [() => import('./diff.js')],
+    export: [() => import('./diff.js')], image, system: [() => import('./system-df.js')],
+  };
+}
+
+function mergeLoaders(...tables: Record<string, Loader[]>[]): Record<string, Loader[]> {
+  const out: Record<string, Loader[]> = {};
+  for (const t of tables) for (const [k, v] of Object.entries(t)) out[k] = [...(out[k] ?? []), ...v];
+  return out;
+}
 
 /** The `name` group command, created on first use, so that several modules can add subcommands to it. */
 export function groupCommand(program: Command, name: string, description: string): Command {

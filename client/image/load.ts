@@ -1,0 +1,64 @@
+// `myctr load`: an archive (myctr, OCI layout, docker save; plain or compressed; file or stdin) → images in the
+// store. Layers the store already has are not unpacked again. Any failure removes every tmp dir: nothing is left.
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { log } from '../log.js';
+import { MyctrError, messageOf } from '../runtime/errors.js';
+import { removeTree } from '../runtime/userns-run.js';
+import { readArchive } from './archive-read.js';
+import { detectFormat, readDocker, readMyctr, readOci, type ArchiveFormat, type ArchiveImage } from './archive-formats.js';
+import { unpackLayerToTmp } from './layer-unpack.js';
+import type { Platform } from './platform.js';
+import { remoteName } from './reference.js';
+import type { ImageRecord, ImageStore, PendingLayer } from './store.js';
+
+export interface LoadResult { format: ArchiveFormat; images: ImageRecord[]; warnings: string[] }
+
+export async function loadArchive(store: ImageStore, file: string, opts: { platform?: Platform } = {}): Promise<LoadResult> {
+  const input: Readable = file === '-' ? process.stdin : createReadStream(file);
+  await store.sweepTmp();
+  const work = store.createLayerTmp();
+  const pending: PendingLayer[] = [];
+  try {
+    const archive = await readArchive(input, join(work, 'archive'));
+    const format = detectFormat(archive);
+    if (!format) {
+      throw new MyctrError('MYCTR_IMAGE', 'load: not an image archive (no metadata.json, index.json + oci-layout, or manifest.json)',
+        { hint: 'for a plain rootfs tarball use `myctr import`' });
+    }
+    const images = format === 'myctr' ? await readMyctr(archive) : format === 'oci-archive' ? await readOci(archive, opts.platform) : await readDocker(archive);
+    const out: ImageRecord[] = [];
+    const warnings: string[] = [];
+    for (const img of images) out.push(await loadOne(store, img, pending, warnings));
+    return { format, images: out, warnings };
+  } catch (err) {
+    input.destroy();
+    for (const p of pending) await removeTree(p.tmpDir);
+    if (err instanceof MyctrError) throw err;
+    throw new MyctrError('MYCTR_IMAGE', `load: ${messageOf(err)}`, { cause: err });
+  } finally {
+    await removeTree(work);
+  }
+}
+
+async function loadOne(store: ImageStore, img: ArchiveImage, pending: PendingLayer[], warnings: string[]): Promise<ImageRecord> {
+  const layers: (PendingLayer | { diffId: string })[] = [];
+  for (const l of img.layers) {
+    const known = pending.find((p) => p.diffId === l.diffId);
+    if (known || store.layer(l.diffId)) { layers.push(known ?? { diffId: l.diffId }); continue; }
+    const u = await unpackLayerToTmp(store, createReadStream(l.file), { blobFile: l.file, expectDiffId: l.diffId });
+    pending.push(u);
+    layers.push(u);
+    if (u.warning) warnings.push(u.warning);
+  }
+  const names = img.names.map((n) => remoteName(n));
+  const rec = await store.commitConfig({ layers, configJson: img.configJson, names });
+  // Committed layers belong to the store now; only uncommitted ones are removed on a later failure.
+  for (const l of layers) {
+    const i = pending.indexOf(l as PendingLayer);
+    if (i >= 0) pending.splice(i, 1);
+  }
+  log.debug({ image: rec.id, layers: layers.length }, 'image loaded');
+  return rec;
+}
