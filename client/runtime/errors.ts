@@ -18,6 +18,8 @@ export type MyctrErrorCode =
   | 'MYCTR_CANNOT_EXECUTE'
   | 'MYCTR_COMMAND_NOT_FOUND'
   | 'MYCTR_MISSING_TOOL'
+  | 'MYCTR_NETWORK'
+  | 'MYCTR_BUILD'
   | 'MYCTR_INTERNAL';
 
 export interface ErrorOptions { cause?: unknown; hint?: string | undefined }

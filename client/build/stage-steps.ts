@@ -1,0 +1,198 @@
+// One build stage, step by step: FROM (an image, `scratch` or an earlier stage), inherited ONBUILD triggers,
+// then each instruction. Layer steps (RUN, COPY, ADD, WORKDIR of a missing dir) go through the cache:
+// key = chain(previous layer step, what the result depends on); a hit reuses the layer and does no work.
+import { join } from 'node:path';
+import type { HistoryEntry } from '../image/config.js';
+import type { ImageStore } from '../image/store.js';
+import type { Logger } from '../log.js';
+import type { MyctrPaths } from '../paths.js';
+import { messageOf, MyctrError } from '../runtime/errors.js';
+import type { NetworkMode } from '../runtime/spec.js';
+import { DEFAULT_PATH } from '../runtime/setup/defaults.js';
+import { removeTree } from '../runtime/userns-run.js';
+import { chainKey, type BuildCache } from './cache.js';
+import type { BuildContext } from './context.js';
+import { planCopyStep } from './copy-step.js';
+import { BuildError, DockerfileSyntaxError } from './errors.js';
+import { toInstruction, type Instruction } from './instructions.js';
+import { existsInLowers } from './layer-prune.js';
+import { placeLayer, runLayerJob, type LayerResult } from './layers.js';
+import { parseDockerfile } from './parse.js';
+import type { Progress, StepHandle } from './progress.js';
+import { runMounts } from './run-mounts.js';
+import { runStep } from './run-step.js';
+import { applyMetadata, commandArgv, envMap, expand, PREDEFINED_ARGS, type StageState } from './stage-state.js';
+import type { Containerfile, Stage } from './stages.js';
+import { processWord } from './words.js';
+
+export interface StageResult { state: StageState; key: string; lowers: string[] }
+
+export interface StageInput {
+  cf: Containerfile; stage: Stage; store: ImageStore; cache: BuildCache; progress: Progress; paths: MyctrPaths; log: Logger;
+  ctx: BuildContext; globals: ReadonlyMap<string, string>; buildArgs: ReadonlyMap<string, string>; usedArgs: Set<string>;
+  noCache: boolean; pull: 'never' | 'missing' | 'always'; network: NetworkMode; secrets: ReadonlyMap<string, string>; tmpRoot: string;
+  stageByRef(ref: string): Promise<StageResult> | undefined;
+}
+
+const LAYER_KINDS = new Set(['run', 'copy', 'add', 'workdir']);
+
+function cloneState(s: StageState): StageState {
+  return { ...s, config: structuredClone(s.config), layers: [...s.layers], history: [...s.history], args: new Map(), cmdSet: false };
+}
+
+export async function buildStageSteps(input: StageInput): Promise<StageResult> {
+  const { cf, stage, store } = input;
+  const label = stage.name ?? `stage-${stage.index}`;
+  const total = 1 + stage.steps.filter((s) => LAYER_KINDS.has(s.kind)).length;
+  let n = 1;
+  const title = (text: string) => `[${label} ${n}/${total}] ${text.replace(/\s*\n\s*/g, ' ')}`;
+  const ref = processWord(stage.from.image, (k) => input.globals.get(k), cf.escape);
+  const fromStep = input.progress.step(title(`FROM ${ref}`));
+  let state: StageState;
+  let key: string;
+  const dep = input.stageByRef(ref);
+  if (dep) {
+    const d = await dep;
+    state = cloneState(d.state);
+    key = d.key;
+  } else if (ref.toLowerCase() === 'scratch') {
+    state = { config: {}, layers: [], history: [], args: new Map(), cmdSet: false, escape: cf.escape };
+    key = chainKey('', ['scratch']);
+  } else {
+    const img = resolveImage(input, ref, stage);
+    state = { config: structuredClone(img.config), layers: [...img.layers], history: img.history.map((h) => ({ ...h })), args: new Map(), cmdSet: false, escape: cf.escape };
+    key = chainKey('', ['image', img.id]);
+  }
+  fromStep.done();
+  const lowers = () => state.layers.map((d) => join(store.layerPath(d), 'diff'));
+  const history = (created_by: string, empty: boolean) => {
+    const h: HistoryEntry = { created: new Date().toISOString(), created_by };
+    if (empty) h.empty_layer = true;
+    state.history.push(h);
+  };
+
+  /** Runs a layer step through the cache. `produce` returns the finished layer tmp dir. */
+  const layerStep = async (stepKey: string, step: StepHandle, createdBy: string, produce: () => Promise<{ tmpDir: string; layer: LayerResult }>) => {
+    const hit = input.noCache ? undefined : input.cache.get(stepKey);
+    let diffId: string | null;
+    if (hit) {
+      step.cached();
+      diffId = hit.diffId;
+    } else {
+      const { tmpDir, layer } = await produce();
+      if (layer.empty) { await removeTree(tmpDir); diffId = null; } else { await placeLayer(store, tmpDir, layer); diffId = layer.diffId; }
+      input.cache.put(stepKey, diffId);
+      step.done();
+    }
+    if (diffId !== null) state.layers.push(diffId);
+    history(createdBy, diffId === null);
+    key = stepKey;
+  };
+
+  // Triggers of the base image run first, as if written after FROM; the result does not inherit them.
+  const triggers = (state.config.OnBuild ?? []).map((t) => toInstruction(parseDockerfile(t, `${cf.file} (ONBUILD of ${ref})`).instructions[0]!, cf.escape));
+  delete state.config.OnBuild;
+
+  for (const ins of [...triggers, ...stage.steps]) {
+    try {
+      if (ins.kind === 'arg') { declareArgs(input, state, ins); history(`ARG ${ins.args.map((a) => a.name).join(' ')}`, true); continue; }
+      if (!LAYER_KINDS.has(ins.kind)) { history(applyMetadata(state, ins), true); continue; }
+      n++;
+      if (ins.kind === 'workdir') {
+        const text = applyMetadata(state, ins);
+        const dir = state.config.WorkingDir!;
+        const step = input.progress.step(title(text));
+        if (existsInLowers(lowers(), dir)) { step.done(); history(text, true); continue; }
+        await layerStep(chainKey(key, ['workdir', dir]), step, text, async () => {
+          const tmpDir = store.createLayerTmp();
+          return { tmpDir, layer: await runLayerJob({ dir: tmpDir, lowers: lowers(), copy: { mkdirs: [dir] } }) };
+        });
+      } else if (ins.kind === 'run') {
+        await runInstruction(input, ins, state, key, title, lowers(), layerStep);
+      } else if (ins.kind === 'copy' || ins.kind === 'add') {
+        const fromRef = ins.flags.from !== undefined ? expand(state, ins, ins.flags.from)[0]! : undefined;
+        const from = fromRef !== undefined ? await copySource(input, fromRef, stage) : undefined;
+        const planned = await planCopyStep(ins, state, lowers(), { ...(from ? { from } : {}), contextDir: input.ctx.dir, ignore: input.ctx.ignore, tmpRoot: input.tmpRoot });
+        const step = input.progress.step(title(planned.history));
+        try {
+          await layerStep(chainKey(key, planned.keyParts), step, planned.history, async () => {
+            const tmpDir = store.createLayerTmp();
+            try {
+              return { tmpDir, layer: await runLayerJob({ dir: tmpDir, lowers: lowers(), copy: planned.job }) };
+            } catch (err) { await removeTree(tmpDir); throw err; }
+          });
+        } catch (err) { step.error(messageOf(err)); throw err; } finally { for (const d of planned.cleanup) await removeTree(d); }
+      }
+    } catch (err) {
+      if (err instanceof MyctrError) throw err;
+      throw new BuildError(`${ins.pos.file}:${ins.pos.line}: ${ins.original.split('\n')[0]}: ${messageOf(err)}`, { cause: err });
+    }
+  }
+  return { state, key, lowers: lowers() };
+}
+
+function resolveImage(input: StageInput, ref: string, stage: Stage) {
+  try {
+    return input.store.resolve(ref);
+  } catch (err) {
+    if (!(err instanceof MyctrError) || err.code !== 'MYCTR_NOT_FOUND') throw err;
+    throw new DockerfileSyntaxError(stage.from.pos, `base image \`${ref}\` not found in local storage`, stage.from.original,
+      input.pull === 'never' ? 'pull or import it first (--pull=never forbids fetching it)' : 'pull or import it first (`myctr images` lists local images)');
+  }
+}
+
+/** `ARG name[=default]`: a --build-arg wins, then the default, then the global value of that name. */
+function declareArgs(input: StageInput, state: StageState, ins: Extract<Instruction, { kind: 'arg' }>): void {
+  for (const a of ins.args) {
+    const given = input.buildArgs.get(a.name);
+    if (given !== undefined) input.usedArgs.add(a.name);
+    const v = given ?? (a.rawDefault !== undefined ? expand(state, ins, a.rawDefault)[0]! : input.globals.get(a.name));
+    if (v !== undefined) state.args.set(a.name, v); else state.args.delete(a.name);
+  }
+}
+
+async function copySource(input: StageInput, ref: string, stage: Stage): Promise<{ layers: string[]; key: string; label: string }> {
+  const dep = input.stageByRef(ref);
+  if (dep) { const d = await dep; return { layers: d.lowers, key: d.key, label: ref }; }
+  const img = resolveImage(input, ref, stage);
+  return { layers: input.store.layerDirs(img), key: `image:${img.id}`, label: ref };
+}
+
+type LayerStepFn = (key: string, step: StepHandle, createdBy: string, produce: () => Promise<{ tmpDir: string; layer: LayerResult }>) => Promise<void>;
+
+async function runInstruction(input: StageInput, ins: Extract<Instruction, { kind: 'run' }>, state: StageState, key: string,
+  title: (t: string) => string, lowers: string[], layerStep: LayerStepFn): Promise<void> {
+  const shell = state.config.Shell ?? ['/bin/sh', '-c'];
+  let argv: string[];
+  const heredocOnly = ins.command.form === 'shell' && ins.heredocs.length === 1 && /^<<-?["']?\w+["']?$/.test(ins.command.text.trim());
+  if (heredocOnly) argv = [...shell, ins.heredocs[0]!.content];
+  else if (ins.command.form === 'shell' && ins.heredocs.length) argv = [...shell, [ins.command.text, ...ins.heredocs.map((h) => `${h.content}${h.name}`)].join('\n')];
+  else argv = commandArgv(state, ins.command);
+  const env = envMap(state.config);
+  if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH);
+  // ARG values are in the RUN's environment (ENV wins), and so in its cache key; proxy args need no ARG line.
+  const args = [...state.args].filter(([k]) => !envMap(state.config).has(k));
+  for (const k of PREDEFINED_ARGS) { const v = input.buildArgs.get(k); if (v !== undefined && !state.args.has(k)) { args.push([k, v]); input.usedArgs.add(k); } }
+  const runEnv = [...env, ...args].map(([k, v]) => `${k}=${v}`);
+  const cwd = state.config.WorkingDir || '/';
+  const network: NetworkMode = ins.network === 'none' ? 'none' : ins.network === undefined || ins.network === 'default' || ins.network === 'host' ? input.network : input.network;
+  const mounts = runMounts(ins, { contextDir: input.ctx.dir, secrets: input.secrets, cacheDir: (id) => input.cache.mountDir(id), cwd });
+  const visibleArgs = args.filter(([k]) => !PREDEFINED_ARGS.includes(k));
+  const createdBy = `RUN ${visibleArgs.length ? `|${visibleArgs.length} ${visibleArgs.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${argv.join(' ')}`;
+  const step = input.progress.step(title(`RUN ${ins.command.form === 'exec' ? JSON.stringify(ins.command.args) : ins.command.text}`));
+  const stepKey = chainKey(key, ['run', argv, runEnv, state.config.User ?? '', cwd, network, ins.mounts]);
+  try {
+    await layerStep(stepKey, step, createdBy, () => runStep({
+      store: input.store, paths: input.paths, lowers, args: argv, env: runEnv, cwd, user: state.config.User ?? '', network, mounts,
+      onLine: (l) => step.line(l), label: `${ins.pos.file}:${ins.pos.line}: \`RUN ${clip(ins.command.form === 'exec' ? ins.command.args.join(' ') : ins.command.text)}\``, log: input.log,
+    }));
+  } catch (err) {
+    step.error(messageOf(err));
+    throw err;
+  }
+}
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}

@@ -1,0 +1,151 @@
+// `myctr build` end to end on busybox: multi-stage COPY --from, build args and --target, ignore-file
+// exceptions, the cache (hit, miss from a changed file onwards), USER and --chown ownership, a failing RUN
+// (status, output, nothing left behind), ADD of a local tar, a Containerfile from stdin. Root and rootless.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildTar } from '../../../client/image/tar-writer.js';
+import { assertNoLeaks, snapshot } from '../../support/leaks.js';
+import { probes, requireFeature } from '../../support/probes.js';
+import { imageIdOf, setupBuildFixture, type BuildFixture } from './build-helpers.js';
+
+let fx: BuildFixture;
+
+const MULTI = `ARG BASE=busybox
+FROM $BASE AS builder
+ARG VERSION=1
+WORKDIR /src
+COPY app.txt ./
+RUN echo "built $VERSION from $(cat app.txt)" > result.txt
+
+FROM busybox AS runtime
+ARG VERSION
+ENV APP_VERSION=$VERSION
+COPY --from=builder /src/result.txt /app/result.txt
+LABEL org.example.version=$VERSION
+EXPOSE 8080
+CMD ["cat", "/app/result.txt"]
+
+FROM runtime AS debug
+RUN echo never-built-for-runtime > /debug
+`;
+
+describe('myctr build', () => {
+  before(async () => { fx = await setupBuildFixture(); });
+  after(async () => { await fx?.cleanup(); });
+
+  test('multi-stage with COPY --from, build args and --target', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({ Containerfile: MULTI, 'app.txt': 'sources' });
+    const r = await fx.build(dir, ['-t', 'app:prod', '--build-arg', 'VERSION=2', '--target', 'runtime']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /never-built|\[debug /, 'the debug stage is not needed for --target runtime');
+    const id = imageIdOf(r);
+    const img = fx.image(id);
+    assert.deepEqual(img.config.Cmd, ['cat', '/app/result.txt']);
+    assert.ok((img.config.Env as string[]).includes('APP_VERSION=2'));
+    assert.deepEqual(img.config.Labels, { 'org.example.version': '2' });
+    assert.deepEqual(img.config.ExposedPorts, { '8080/tcp': {} });
+    const run = await fx.run(['app:prod']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'built 2 from sources\n');
+    assert.ok(img.history.some((h) => h.created_by.startsWith('COPY --from=builder')), JSON.stringify(img.history));
+  });
+
+  test('a rebuild with nothing changed uses the cache; a changed file reruns from its COPY on', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const text = 'FROM busybox\nRUN echo one > /one\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy\nCOPY b.txt /b.txt\n';
+    const dir = fx.context({ Containerfile: text, 'a.txt': 'A1', 'b.txt': 'B' });
+    const first = await fx.build(dir, ['-t', 'cache:1']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stderr, /CACHED/);
+    const second = await fx.build(dir, ['-t', 'cache:1']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((second.stderr.match(/CACHED/g) ?? []).length, 4, second.stderr);
+    assert.equal(imageIdOf(second) === imageIdOf(first) || fx.image(imageIdOf(second)).layers.join() === fx.image(imageIdOf(first)).layers.join(), true);
+    writeFileSync(join(dir, 'a.txt'), 'A2');
+    const third = await fx.build(dir, ['-t', 'cache:1']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stderr, /RUN echo one > \/one\n#\d+ CACHED/);
+    assert.match(third.stderr, /COPY a\.txt \/a\.txt\n#\d+ DONE/);
+    assert.match(third.stderr, /RUN cat \/a\.txt > \/copy\n#\d+ DONE/);
+    const run = await fx.run(['cache:1', 'cat', '/copy']);
+    assert.equal(run.stdout, 'A2');
+    const noCache = await fx.build(dir, ['--no-cache', '-q']);
+    assert.equal(noCache.code, 0, noCache.stderr);
+    assert.equal(noCache.stderr, '', '-q prints nothing but the id');
+    assert.match(noCache.stdout, /^[0-9a-f]{64}\n$/);
+  });
+
+  test('.dockerignore with an exception: excluded files stay out, the exception gets in', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({
+      Containerfile: 'FROM busybox\nCOPY . /ctx/\n', '.dockerignore': '*.md\n!README.md\nsecret/\n',
+      'README.md': 'r', 'NOTES.md': 'n', 'secret/key': 'k', 'src/main.c': 'c',
+    });
+    const r = await fx.build(dir, ['-t', 'ign']);
+    assert.equal(r.code, 0, r.stderr);
+    const ls = await fx.run(['ign', 'find', '/ctx', '-type', 'f']);
+    assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['/ctx/.dockerignore', '/ctx/Containerfile', '/ctx/README.md', '/ctx/src/main.c']);
+  });
+
+  test('USER and COPY --chown: ownership is visible in the result', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({
+      Containerfile: 'FROM busybox\nRUN echo app:x:1234:1234::/home/app:/bin/sh >> /etc/passwd && echo app:x:1234: >> /etc/group && mkdir -p /home/app && chown app:app /home/app\nCOPY --chown=app:app f.txt /home/app/f.txt\nCOPY --chown=42:43 --chmod=0600 f.txt /g.txt\nUSER app\nRUN touch /home/app/made && id -u > /home/app/uid\n',
+      'f.txt': 'x',
+    });
+    const r = await fx.build(dir, ['-t', 'own']);
+    assert.equal(r.code, 0, r.stderr);
+    const ls = await fx.run(['-u', '0', 'own', 'sh', '-c', 'stat -c "%n %u:%g %a" /home/app/f.txt /home/app/made /g.txt; cat /home/app/uid']);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal(ls.stdout, '/home/app/f.txt 1234:1234 644\n/home/app/made 1234:1234 644\n/g.txt 42:43 600\n1234\n');
+    assert.equal(fx.image(imageIdOf(r)).config.User, 'app');
+  });
+
+  test('a failing RUN reports its status and last output, and leaves nothing behind', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({ Containerfile: 'FROM busybox\nRUN echo first-line; echo the-reason >&2; exit 3\n' });
+    const before = await snapshot({ mountPrefix: fx.env.root, marker: fx.env.root });
+    const r = await fx.build(dir, ['-t', 'fails']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /Containerfile:2: `RUN echo first-line.*`: the command exited with code 3/);
+    assert.match(r.stderr, /last output:\n\s+first-line\n\s+the-reason/);
+    assert.deepEqual(fx.leftovers(), []);
+    await assertNoLeaks(before, { mountPrefix: fx.env.root, marker: fx.env.root });
+    const images = await fx.cli(['images']);
+    assert.doesNotMatch(images.stdout, /fails/);
+  });
+
+  test('ADD of a local tar extracts it; COPY of the same tar does not', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({ Containerfile: 'FROM busybox\nADD files.tar /opt/\nCOPY files.tar /raw/\n' });
+    writeFileSync(join(dir, 'files.tar'), buildTar([
+      { path: 'pkg/', type: 'dir', mode: 0o755 }, { path: 'pkg/bin.sh', type: 'file', mode: 0o755, data: 'echo hi\n' },
+    ]));
+    const r = await fx.build(dir, ['-t', 'addtar']);
+    assert.equal(r.code, 0, r.stderr);
+    const ls = await fx.run(['addtar', 'sh', '-c', 'stat -c "%n %a" /opt/pkg/bin.sh; ls /raw']);
+    assert.equal(ls.stdout, '/opt/pkg/bin.sh 755\nfiles.tar\n');
+  });
+
+  test('a Containerfile on stdin builds without a context; COPY then fails clearly', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({});
+    const ok = await fx.cli(['build', '-q', '-t', 'stdin', '-'], { cwd: dir, input: 'FROM busybox\nENV A=b\nRUN echo $A > /a\n' });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(fx.image(imageIdOf(ok)).history.at(-1)?.created_by, 'RUN /bin/sh -c echo $A > /a');
+    const bad = await fx.cli(['build', '-'], { cwd: dir, input: 'FROM busybox\nCOPY x /x\n' });
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /<stdin>:2: COPY needs a build context/);
+  });
+
+  test('syntax errors point at file:line before anything runs', async () => {
+    const dir = fx.context({ Containerfile: 'FROM busybox\nRUN true\nFORM oops\n' });
+    const r = await fx.build(dir, []);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /Containerfile:3: unknown instruction: FORM: `FORM oops`/);
+    assert.doesNotMatch(r.stderr, /#1 /);
+  });
+});
