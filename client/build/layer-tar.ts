@@ -1,9 +1,10 @@
 // The deterministic tar of a layer directory (an overlay upper dir), as the diff id is defined over it:
 // entries in byte order, parents first, owners as numbers, no user/group names, mtimes kept, hard links as
 // links; overlay whiteouts (0/0 char devices, `<p>.overlay.whiteout` files) become `.wh.<name>` and opaque
-// directories get `.wh..wh..opq`. Runs as root of the user namespace so that every file is readable.
+// directories get `.wh..wh..opq`. Runs as root of the user namespace so that every file is readable. The
+// stream is also written out as the layer's blob (what save and push send).
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Header, Pax, type HeaderData } from 'tar';
 import { getXattr } from '../../sys/xattr.js';
@@ -19,10 +20,27 @@ export interface LayerDigest {
 const BLOCK = 512;
 const XATTR_PREFIXES = ['user', 'trusted'] as const;
 
-/** Hashes the tar stream of `dir` without writing it anywhere. */
-export function digestLayerDir(dir: string): LayerDigest {
+interface TarState { size: number; hash: Hash; out: number | undefined }
+
+/** Hashes the tar stream of `dir`, writing it to the file `blobFile` too when given. */
+export function digestLayerDir(dir: string, blobFile?: string): LayerDigest {
+  const out = blobFile !== undefined ? openSync(blobFile, 'wx', 0o600) : undefined;
+  try {
+    return digest(dir, out);
+  } finally {
+    if (out !== undefined) closeSync(out);
+  }
+}
+
+function put(state: TarState, buf: Buffer): void {
+  state.hash.update(buf);
+  state.size += buf.length;
+  if (state.out !== undefined) writeSync(state.out, buf);
+}
+
+function digest(dir: string, out: number | undefined): LayerDigest {
   const hash = createHash('sha256');
-  const state = { size: 0, links: new Map<string, string>(), hash };
+  const state: TarState & { links: Map<string, string> } = { size: 0, links: new Map<string, string>(), hash, out };
   let count = 0;
   const walk = (abs: string, rel: string) => {
     for (const name of readdirSync(abs).sort(byteOrder)) {
@@ -57,9 +75,7 @@ export function digestLayerDir(dir: string): LayerDigest {
     }
   };
   walk(dir, '');
-  const end = Buffer.alloc(2 * BLOCK);
-  hash.update(end);
-  state.size += end.length;
+  put(state, Buffer.alloc(2 * BLOCK));
   return { diffId: `sha256:${hash.digest('hex')}`, size: state.size, empty: count === 0 };
 }
 
@@ -80,7 +96,7 @@ function isOpaque(abs: string): boolean {
 
 interface EmitEntry { path: string; type: NonNullable<HeaderData['type']>; st: Stats; size: number; linkpath?: string }
 
-function emit(state: { size: number; hash: Hash }, e: EmitEntry): void {
+function emit(state: TarState, e: EmitEntry): void {
   const fields: HeaderData = {
     path: e.path, type: e.type, size: e.size, uid: e.st.uid, gid: e.st.gid, uname: '', gname: '',
     mode: e.type === 'SymbolicLink' ? 0o777 : e.st.mode & 0o7777, mtime: new Date(Math.floor(e.st.mtimeMs / 1000) * 1000),
@@ -91,15 +107,13 @@ function emit(state: { size: number; hash: Hash }, e: EmitEntry): void {
   if (h.encode(block, 0)) {
     // Long path or link target: a pax extended header carries it (what `tar --format=pax` writes).
     const pax = new Pax({ path: e.path, ...(e.linkpath !== undefined ? { linkpath: e.linkpath } : {}) }).encode();
-    state.hash.update(pax);
-    state.size += pax.length;
+    put(state, pax);
     new Header(fields).encode(block, 0);
   }
-  state.hash.update(block);
-  state.size += BLOCK;
+  put(state, block);
 }
 
-function appendFile(state: { size: number; hash: Hash }, abs: string, size: number): void {
+function appendFile(state: TarState, abs: string, size: number): void {
   const buf = Buffer.alloc(1 << 20);
   const fd = openSync(abs, 'r');
   try {
@@ -107,13 +121,11 @@ function appendFile(state: { size: number; hash: Hash }, abs: string, size: numb
     while (left > 0) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, left), null);
       if (n === 0) break;
-      state.hash.update(buf.subarray(0, n));
+      put(state, buf.subarray(0, n));
       left -= n;
     }
   } finally {
     closeSync(fd);
   }
-  const pad = (BLOCK - (size % BLOCK)) % BLOCK;
-  state.hash.update(Buffer.alloc(pad));
-  state.size += size + pad;
+  put(state, Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK));
 }

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   }
   if (job.prune) pruneArtifacts(diff, job.lowers, job.prune);
   for (const d of ['work', 'rootfs', 'copy']) rmSync(join(job.dir, d), { recursive: true, force: true });
-  const digest = digestLayerDir(diff);
+  const digest = digestLayerDir(diff, join(job.dir, 'blob'));
   reply({ type: 'layer-done', ...digest }, 0);
 }
 

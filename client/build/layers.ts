@@ -3,7 +3,7 @@
 // a finished layer dir into the image store under its diff id.
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageStore } from '../image/store.js';
+import type { ImageStore, LayerRecord } from '../image/store.js';
 import { isRoot } from '../paths.js';
 import { writeFileAtomic } from '../storage/atomic.js';
 import { currentUserIdMap } from '../runtime/idmap.js';
@@ -50,7 +50,9 @@ export async function runLayerJob(job: LayerJob): Promise<LayerResult> {
 export async function placeLayer(store: ImageStore, tmpDir: string, layer: LayerResult): Promise<void> {
   const final = store.layerPath(layer.diffId);
   if (!existsSync(final)) {
-    writeFileAtomic(join(tmpDir, 'layer.json'), `${JSON.stringify({ diffId: layer.diffId, size: layer.size, created: new Date().toISOString() })}\n`);
+    // The blob is the uncompressed tar the diff id was computed over (written by the worker).
+    const rec: LayerRecord = { diffId: layer.diffId, size: layer.size, created: new Date().toISOString(), blob: { digest: layer.diffId, size: layer.size, compression: 'none' } };
+    writeFileAtomic(join(tmpDir, 'layer.json'), `${JSON.stringify(rec)}\n`);
     try {
       renameSync(tmpDir, final);
       return;

@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { buildTar } from '../../../client/image/tar-writer.js';
 import { assertNoLeaks, snapshot } from '../../support/leaks.js';
 import { probes, requireFeature } from '../../support/probes.js';
+import { runCli } from '../../support/spawn-cli.js';
+import { testEnv } from '../../support/tmp.js';
 import { imageIdOf, setupBuildFixture, type BuildFixture } from './build-helpers.js';
 
 let fx: BuildFixture;
@@ -139,6 +141,25 @@ describe('myctr build', () => {
     const bad = await fx.cli(['build', '-'], { cwd: dir, input: 'FROM busybox\nCOPY x /x\n' });
     assert.equal(bad.code, 125);
     assert.match(bad.stderr, /<stdin>:2: COPY needs a build context/);
+  });
+
+  test('deletions survive save and load: whiteouts and opaque dirs become .wh. entries of the blob', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({ Containerfile: 'FROM busybox\nRUN mkdir -p /d && touch /d/old /d/keep2\nRUN rm /bin/true && rm -rf /d && mkdir /d && touch /d/new\n' });
+    const r = await fx.build(dir, ['-q', '-t', 'wh']);
+    assert.equal(r.code, 0, r.stderr);
+    const archive = join(fx.context({}), 'wh.tar');
+    const save = await fx.cli(['save', '-o', archive, 'wh']);
+    assert.equal(save.code, 0, save.stderr);
+    const other = testEnv();
+    try {
+      const load = await runCli(['load', '-i', archive], { env: { ...other.env } });
+      assert.equal(load.code, 0, load.stderr);
+      const ls = await runCli(['run', '--rm', '--network', 'none', 'wh', 'sh', '-c', 'ls /d; test -e /bin/true && echo still-there || echo gone'], { env: { ...other.env } });
+      assert.equal(ls.stdout, 'new\ngone\n', ls.stderr);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   test('syntax errors point at file:line before anything runs', async () => {
