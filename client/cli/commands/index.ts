@@ -20,6 +20,7 @@ export const COMMAND_MODULES: Record<string, Loader[]> = {
   images: [() => import('./images.js')],
   bootstrap: [() => import('./bootstrap.js')],
   import: [() => import('./import.js')],
+  build: [() => import('./build.js')],
   ...imageCommands(),
 };
 
