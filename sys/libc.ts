@@ -120,6 +120,10 @@ export const lgetxattr = lib.func('intptr_t lgetxattr(const char *path, const ch
 export const mknod = lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)') as (
   path: string, mode: number, dev: number) => number;
 
+// namespaces(7): exec into a running container joins its mount namespace from Node (sys/ns.ts)
+export const unshare = lib.func('int unshare(int flags)') as (flags: number) => number;
+export const setns = lib.func('int setns(int fd, int nstype)') as (fd: number, nstype: number) => number;
+
 // signal(7)
 /** signal(2) declared with integer handlers: 0 is SIG_DFL, 1 is SIG_IGN, -1 (SIG_ERR) is failure. */
 export const signal = lib.func('intptr_t signal(int sig, intptr_t handler)') as (sig: number, handler: number) => Long;

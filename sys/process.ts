@@ -66,3 +66,12 @@ export function setParentDeathSignal(sig: number): void {
   check('prctl', `PR_SET_PDEATHSIG ${sig}`, libc.prctl(PR.SET_PDEATHSIG, 'unsigned long', sig, 'unsigned long', 0,
     'unsigned long', 0, 'unsigned long', 0));
 }
+
+/**
+ * prctl(PR_SET_DUMPABLE): a non-dumpable process cannot be ptraced or have its /proc files opened by
+ * processes of the same uid without CAP_SYS_PTRACE (runc clears it while it holds host resources).
+ */
+export function setDumpable(on: boolean): void {
+  check('prctl', `PR_SET_DUMPABLE ${on ? 1 : 0}`, libc.prctl(PR.SET_DUMPABLE, 'unsigned long', on ? 1 : 0,
+    'unsigned long', 0, 'unsigned long', 0, 'unsigned long', 0));
+}

@@ -21,6 +21,16 @@ export interface ContainerState {
   exitCode?: number;
   /** The boot the pid belongs to: after a reboot a recorded pid means nothing. */
   bootId: string;
+  /** Detached containers: the supervisor that is PID 1's parent's parent, and its start time (pid reuse). */
+  supervisorPid?: number;
+  supervisorStart?: number;
+  /** Start time (clock ticks since boot, /proc/<pid>/stat field 22) of `pid`: guards against pid reuse. */
+  pidStart?: number;
+  restartCount?: number;
+  /** Stopped with `stop`/`kill`: restart policies other than `always` leave it stopped. */
+  stoppedByUser?: boolean;
+  /** Why it is not running when that is not the workload's doing (setup failed, supervisor lost). */
+  error?: string;
 }
 
 export interface ContainerLayout {
@@ -89,6 +99,11 @@ export class ContainerStore {
 
   saveState(id: string, state: ContainerState): void {
     writeJsonAtomic(join(this.layout(id).dir, 'state.json'), state, 0o600);
+  }
+
+  /** Path of the json-file log (root with the default store: a link to /var/log/myctr, see supervisor/log-path.ts). */
+  logPath(id: string): string {
+    return join(this.layout(id).dir, 'ctr.log');
   }
 
   loadConfig(id: string): ContainerSpec {

@@ -3,6 +3,7 @@
 import { DEFAULT_CAPABILITIES, DEFAULT_PATH } from './setup/defaults.js';
 import type { MountSpec } from './setup/plan.js';
 import { UsageError } from './errors.js';
+import type { LifecycleConfig } from './supervisor/config.js';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -30,6 +31,8 @@ export interface ContainerSpec {
   autoRemove: boolean;
   dns: string[];
   addHosts: { name: string; ip: string }[];
+  /** Detached-container settings (restart, logs, stop); absent in records written before they existed. */
+  lifecycle?: LifecycleConfig;
 }
 
 /** The subset of an image config that `run` applies (OCI image config `config`). */

@@ -21,7 +21,7 @@ export const COMMAND_MODULES: Record<string, Loader[]> = {
   bootstrap: [() => import('./bootstrap.js')],
   import: [() => import('./import.js')],
   build: [() => import('./build.js')],
-  ...imageCommands(),
+  ...mergeLoaders(lifecycleCommands(), imageCommands()),
 };
 
 /** Image and registry verbs (client/image, client/registry); `image` is a group, `system df` joins `system`. */
@@ -41,6 +41,18 @@ function mergeLoaders(...tables: Record<string, Loader[]>[]): Record<string, Loa
   return out;
 }
 
+/** Container lifecycle verbs (client/runtime/supervisor); one module per verb, `container`/`system` are groups. */
+function lifecycleCommands(): Record<string, Loader[]> {
+  const groups: Loader[] = [() => import('./container.js'), () => import('./system.js')];
+  return {
+    ps: [() => import('./ps.js')], logs: [() => import('./logs.js')], inspect: [() => import('./inspect.js')],
+    rm: [() => import('./rm.js')], wait: [() => import('./wait.js')], exec: [() => import('./exec.js')],
+    create: [() => import('./create.js')], stop: [() => import('./stop.js')], kill: [() => import('./kill.js')],
+    restart: [() => import('./restart.js')], start: [() => import('./start.js')],
+    container: groups, system: groups,
+  };
+}
+
 /** The `name` group command, created on first use, so that several modules can add subcommands to it. */
 export function groupCommand(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
@@ -58,6 +70,6 @@ export function commandNameOf(args: readonly string[]): string | undefined {
 
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const name = commandNameOf(args);
-  const loaders = name !== undefined && COMMAND_MODULES[name] ? COMMAND_MODULES[name] : Object.values(COMMAND_MODULES).flat();
+  const loaders = name !== undefined && COMMAND_MODULES[name] ? COMMAND_MODULES[name] : [...new Set(Object.values(COMMAND_MODULES).flat())];
   return Promise.all(loaders.map((load) => load()));
 }

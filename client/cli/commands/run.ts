@@ -1,18 +1,35 @@
-// `myctr run IMAGE [COMMAND [ARG...]]`: parse → runContainer → exit code. No logic here.
+// `myctr run IMAGE [COMMAND [ARG...]]`: parse → runContainer (foreground) or runDetached (-d) → exit code.
+// Also exports the container options that `create` shares. No logic here.
 import type { Command } from 'commander';
 import type { CommandContext } from './index.js';
 import { log } from '../../log.js';
 import { runContainer } from '../../runtime/run-container.js';
 import { collect } from '../collect.js';
 import { toRunOptions, type RawRunFlags } from '../run-options.js';
+import { toLifecycleOptions, type RawLifecycleFlags } from '../../runtime/supervisor/flags.js';
 
 export function register(program: Command, ctx: CommandContext): void {
-  program
+  addContainerOptions(program
     .command('run')
     .description('run a command in a new container')
     .argument('<image>', 'image name or id')
     .argument('[command...]', 'command and arguments (default: the image\'s ENTRYPOINT and CMD)')
     .passThroughOptions()
+    .option('-d, --detach', 'run in the background under the supervisor and print the container id'))
+    .action(async (image: string, command: string[], flags: RawRunFlags & RawLifecycleFlags & { detach?: boolean }) => {
+      if (flags.detach) {
+        const { runDetached } = await import('../../runtime/supervisor/run-detached.js');
+        process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), toLifecycleOptions(flags), log)}\n`);
+        return;
+      }
+      const result = await runContainer(image, toRunOptions(flags, command), log);
+      ctx.setExitCode(result.exitCode);
+    });
+}
+
+/** The options of a new container, shared by `run` and `create`. */
+export function addContainerOptions(cmd: Command): Command {
+  return cmd
     .option('--name <name>', 'assign a name to the container')
     .option('--rm', 'remove the container when it exits')
     .option('-e, --env <KEY=value>', 'set an environment variable (KEY alone takes the host\'s value)', collect)
@@ -34,8 +51,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--cap-add <cap>', 'add a capability (or ALL)', collect)
     .option('--cap-drop <cap>', 'drop a capability (or ALL)', collect)
     .option('--security-opt <opt>', 'security option: no-new-privileges', collect)
-    .action(async (image: string, command: string[], flags: RawRunFlags) => {
-      const result = await runContainer(image, toRunOptions(flags, command), log);
-      ctx.setExitCode(result.exitCode);
-    });
+    .option('--restart <policy>', 'restart policy for detached containers: no, on-failure[:N], always, unless-stopped')
+    .option('--log-opt <opt>', 'json-file log option: max-size=<size>, max-file=<n>', collect)
+    .option('--init', 'run a small init (tini/catatonit) as PID 1 that reaps zombies and forwards signals')
+    .option('--stop-signal <signal>', 'signal that stops the container (default: the image\'s STOPSIGNAL or SIGTERM)')
+    .option('--stop-timeout <seconds>', 'seconds to wait after the stop signal before SIGKILL (default 10)');
 }

@@ -1,0 +1,56 @@
+// `myctr create` (and the first half of `run -d`): the container record — name, dirs, config with its
+// lifecycle settings, state `created` — with every step undone if a later one fails. Nothing runs yet.
+import { ImageStore } from '../../image/store.js';
+import type { Logger } from '../../log.js';
+import { ensurePrivateDir, resolvePaths } from '../../paths.js';
+import { capNamesAll } from '../caps-list.js';
+import { ContainerStore, bootId } from '../container-store.js';
+import { CreateContainerError } from '../errors.js';
+import { generateName, newContainerId } from '../names.js';
+import { RollbackStack } from '../rollback.js';
+import { buildSpec, type ContainerSpec, type RunOptions } from '../spec.js';
+import { DEFAULT_LIFECYCLE, parseSignal, type LifecycleConfig } from './config.js';
+import { findInitBinary } from './init-binary.js';
+
+export interface LifecycleOptions {
+  restart?: LifecycleConfig['restart'];
+  log?: LifecycleConfig['log'];
+  stopSignal?: string;
+  stopTimeout?: number;
+  init?: boolean;
+}
+
+export async function createContainer(imageRef: string, opts: RunOptions, lo: LifecycleOptions, log: Logger): Promise<ContainerSpec> {
+  const paths = resolvePaths();
+  ensurePrivateDir(paths.root);
+  ensurePrivateDir(paths.runRoot);
+  const images = ImageStore.open(paths);
+  const image = images.resolve(imageRef);
+  const store = new ContainerStore(paths);
+  const id = newContainerId();
+  const lifecycle: LifecycleConfig = {
+    restart: lo.restart ?? DEFAULT_LIFECYCLE.restart,
+    log: lo.log ?? DEFAULT_LIFECYCLE.log,
+    stopSignal: parseSignal(lo.stopSignal ?? image.config.StopSignal ?? 'SIGTERM'),
+    stopTimeout: lo.stopTimeout ?? DEFAULT_LIFECYCLE.stopTimeout,
+    ...(lo.init ? { init: findInitBinary() } : {}),
+  };
+  const spec: ContainerSpec = {
+    ...buildSpec({ id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
+      image: image.config, opts, allCaps: capNamesAll() }),
+    lifecycle,
+  };
+  const rollback = new RollbackStack(log);
+  try {
+    store.reserveName(spec.name, id);
+    rollback.defer('release name', () => store.releaseName(spec.name, id));
+    store.createDirs(id);
+    rollback.defer('remove container dirs', () => store.remove(id, undefined));
+    store.saveConfig(spec);
+    store.saveState(id, { status: 'created', bootId: bootId() });
+  } catch (err) {
+    throw new CreateContainerError(err, await rollback.unwind());
+  }
+  rollback.commit();
+  return spec;
+}

@@ -1,0 +1,84 @@
+// The CLI side of the supervisor: connect to <runRoot>/supervisor.sock, starting the supervisor first when
+// nobody listens (under a lock, so that two CLIs start one supervisor), and send one request.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acquireLock } from '../../../image/lock.js';
+import type { MyctrPaths } from '../../../paths.js';
+import { MyctrError } from '../../errors.js';
+import { nodeEntryArgv } from '../../node-entry.js';
+import type { SupervisorReply, SupervisorRequest } from './protocol.js';
+import { supervisorLockPath, supervisorLogPath, supervisorSocketPath } from './paths.js';
+
+const START_TIMEOUT_MS = 15_000;
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => { s.removeAllListeners('error'); resolve(s); });
+    s.once('error', () => resolve(undefined));
+  });
+}
+
+function spawnSupervisor(paths: MyctrPaths): void {
+  const [cmd, ...args] = nodeEntryArgv(import.meta.url, './main.js');
+  const out = openSync(supervisorLogPath(paths), 'a', 0o600);
+  try {
+    // detached: its own session, so the user's terminal closing (SIGHUP to the session) does not reach it.
+    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', out, out], env: process.env, cwd: '/' });
+    child.unref();
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** A connection to the supervisor, started if needed. */
+export async function connectSupervisor(paths: MyctrPaths, opts: { start: boolean }): Promise<Socket | undefined> {
+  const sockPath = supervisorSocketPath(paths);
+  const first = await tryConnect(sockPath);
+  if (first || !opts.start) return first;
+  const lock = await acquireLock(supervisorLockPath(paths), { timeoutMs: START_TIMEOUT_MS });
+  try {
+    const again = await tryConnect(sockPath);
+    if (again) return again;
+    spawnSupervisor(paths);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      await sleep(20);
+      const s = await tryConnect(sockPath);
+      if (s) return s;
+    }
+    throw new MyctrError('MYCTR_INTERNAL', 'the supervisor did not start', { hint: `see \`${supervisorLogPath(paths)}\`` });
+  } finally {
+    lock.release();
+  }
+}
+
+/** Sends one request and awaits the reply; an error reply is thrown as a MyctrError with its code. */
+export async function request(sock: Socket, req: SupervisorRequest): Promise<SupervisorReply & { ok: true }> {
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (d: string) => { buf += d; });
+    sock.once('end', () => resolve(buf));
+    sock.once('error', reject);
+    sock.write(JSON.stringify(req) + '\n');
+  });
+  sock.destroy();
+  let reply: SupervisorReply;
+  try { reply = JSON.parse(line) as SupervisorReply; } catch {
+    throw new MyctrError('MYCTR_PROTOCOL', 'the supervisor closed the connection without a reply', { hint: 'it may have crashed; `myctr ps -a` shows what is left' });
+  }
+  if (!reply.ok) {
+    const e = reply.error;
+    throw Object.assign(new MyctrError(e.code as MyctrError['code'], e.message, { hint: e.hint }), e.exitCode !== undefined ? { exitCode: e.exitCode } : {});
+  }
+  return reply;
+}
+
+/** Connect (starting it when `start`) and send; undefined when no supervisor runs and `start` is false. */
+export async function callSupervisor(paths: MyctrPaths, req: SupervisorRequest, start = false): Promise<(SupervisorReply & { ok: true }) | undefined> {
+  const sock = await connectSupervisor(paths, { start });
+  return sock ? request(sock, req) : undefined;
+}

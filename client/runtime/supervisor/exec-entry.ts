@@ -1,0 +1,49 @@
+// The exec'd (tenant) process's own init: started by `nsenter` inside the container's user, pid, uts, ipc,
+// net and cgroup namespaces, it joins the mount namespace itself (sys/ns.ts), then runs the container init's
+// finalize steps (caps, user, no_new_privs, fds, signals) and execs. Static imports only: after the join, the
+// main thread no longer sees the host's files; only synchronous calls from here on (libuv's pool threads
+// keep the host's root).
+import { writeSync } from 'node:fs';
+import { close, openPath } from '../../../sys/fd.js';
+import { joinMountNamespace } from '../../../sys/ns.js';
+import { setDumpable } from '../../../sys/process.js';
+import { openPtyMaster } from '../../../sys/pty.js';
+import { sendFds } from '../../../sys/socket.js';
+import type { ProcessSpec } from '../../../protocol/init-sync.js';
+import { MyctrError } from '../errors.js';
+import { execWorkload, prepareExec } from '../init/finalize.js';
+import { ExecLookupError } from '../init/lookup.js';
+
+const TTY_FD = 4;
+const O_RDONLY = 0, O_RDWR = 0o2, O_NOCTTY = 0o400, O_CLOEXEC = 0o2000000;
+
+process.title = 'myctr:[exec]';
+
+function fail(err: unknown): never {
+  const code = err instanceof ExecLookupError ? err.exitCode : 125;
+  const hint = err instanceof MyctrError ? err.hint : undefined;
+  writeSync(2, `myctr: ${err instanceof Error ? err.message : String(err)}\n${hint ? `hint: ${hint}\n` : ''}`);
+  process.exit(code);
+}
+
+function main(): never {
+  // Nothing of the container may inspect or ptrace this process while it holds host resources.
+  setDumpable(false);
+  const config = JSON.parse(process.env.MYCTR_EXEC_CONFIG ?? '') as { pid: number; process: ProcessSpec };
+  const nsFd = openPath(`/proc/${config.pid}/ns/mnt`, O_RDONLY | O_CLOEXEC);
+  joinMountNamespace(nsFd);
+  close(nsFd);
+  let terminal: number | undefined;
+  if (config.process.terminal) {
+    // The container's own devpts, as for the init's terminal; the master goes back to the CLI.
+    const { master, slavePath } = openPtyMaster('/dev/pts/ptmx');
+    terminal = openPath(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    sendFds(TTY_FD, [master], Buffer.from('m'));
+    close(master);
+    close(TTY_FD);
+  }
+  const target = prepareExec(config.process, terminal);
+  return execWorkload(target.path, config.process.args, target.env);
+}
+
+try { main(); } catch (err) { fail(err); }

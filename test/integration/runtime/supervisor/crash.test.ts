@@ -1,0 +1,69 @@
+// Crash safety: SIGKILL of the supervisor and of the CLI at several moments, then ps, logs and rm behave
+// and nothing leaks; 20 containers started in parallel share one supervisor. Root and rootless.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnCli } from '../../../support/spawn-cli.js';
+import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
+
+let fx: LifecycleFixture;
+
+describe('crashes and scale', () => {
+  before(async () => { fx = await setupLifecycleFixture(); });
+  after(async () => { await fx?.env.cleanup(); });
+  beforeEach(async () => { await fx.removeAll(); });
+
+  test('SIGKILL of the supervisor: its containers die, ps shows them exited, logs and rm still work', async () => {
+    const before = await fx.snapshot();
+    const n = fx.unique();
+    for (const name of ['s1', 's2']) {
+      assert.equal((await fx.cli(['run', '-d', '--name', name, 'busybox', 'sh', '-c', `echo up; sleep ${n} & exec sleep ${n}`])).code, 0);
+    }
+    const sup = fx.pidsWith(`myctr-supervisor ${fx.env.runRoot}`);
+    assert.equal(sup.length, 1, 'one supervisor for both containers');
+    process.kill(sup[0]!, 'SIGKILL');
+    await fx.until('the containers died with it', () => fx.pidsWith(`sleep ${n}`).length === 0);
+    const ps = await fx.cli(['ps', '-a']);
+    assert.doesNotMatch(ps.stdout, /Up /);
+    assert.match(ps.stdout, /Exited \(255\).*s2\n.*Exited \(255\).*s1\n/s);
+    assert.match((await fx.cli(['inspect', '-f', '{{.State.Error}}', 's1'])).stdout, /supervisor died/);
+    assert.equal((await fx.cli(['logs', 's1'])).stdout, 'up\n');
+    // A new supervisor starts on demand for the next container.
+    assert.equal((await fx.cli(['start', 's1'])).code, 0);
+    assert.match((await fx.cli(['ps'])).stdout, /Up .*s1/);
+    assert.equal((await fx.cli(['rm', '-f', 's1', 's2'])).code, 0);
+    await fx.cleanAndCheck(before);
+  });
+
+  test('SIGKILL of `run -d` at several moments leaves either a container or nothing, and rm -f cleans up', async () => {
+    const before = await fx.snapshot();
+    for (const delayMs of [0, 50, 150, 300, 600]) {
+      const cli = spawnCli(['run', '-d', 'busybox', 'sleep', '300'], { env: fx.env.env, stdio: 'ignore' });
+      await sleep(delayMs);
+      cli.kill('SIGKILL');
+      await new Promise((r) => cli.once('exit', r));
+      const ps = await fx.cli(['ps', '-a']);
+      assert.equal(ps.code, 0, ps.stderr);
+    }
+    const ids = (await fx.cli(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) assert.equal((await fx.cli(['rm', '-f', ...ids])).code, 0);
+    assert.deepEqual(fx.containerIds(), []);
+    await fx.cleanAndCheck(before);
+  });
+
+  test('20 containers started in parallel: distinct ids, all running under one supervisor, all stopped', async () => {
+    const before = await fx.snapshot();
+    const n = fx.unique();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      fx.cli(['run', '-d', '--name', `p${i}`, 'busybox', 'sleep', String(n)], { timeoutMs: 120_000 })));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    assert.equal(new Set(results.map((r) => r.stdout)).size, 20);
+    assert.equal(fx.pidsWith(`sleep ${n}`).length, 20);
+    assert.equal(fx.pidsWith(`myctr-supervisor ${fx.env.runRoot}`).length, 1);
+    assert.equal((await fx.cli(['ps', '-q'])).stdout.split('\n').filter(Boolean).length, 20);
+    const stop = await fx.cli(['stop', '-t', '0', ...Array.from({ length: 20 }, (_, i) => `p${i}`)], { timeoutMs: 120_000 });
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.deepEqual(fx.pidsWith(`sleep ${n}`), []);
+    await fx.cleanAndCheck(before);
+  });
+});
