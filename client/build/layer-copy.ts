@@ -1,7 +1,7 @@
 // COPY/ADD/WORKDIR effects inside the layer worker, on the stage's merged overlay view: every destination is
 // resolved with secureJoin (a symlink in the stage can never point a write outside it), files keep their
 // modes and mtimes, owners are 0:0 unless --chown (resolved in the stage's own /etc/passwd and /etc/group).
-import { copyFileSync, createReadStream, lchownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, chmodSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, copyFileSync, createReadStream, openSync, readSync, lchownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, chmodSync, writeFileSync, type Stats } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { posix } from 'node:path';
 import { extract } from 'tar';
@@ -116,8 +116,8 @@ function place(root: string, dest: string, ids: { uid: number; gid: number }): s
 /** ADD of a local archive: decompress and unpack with node-tar, which refuses `..` and writes through symlinks. */
 async function extractArchive(file: string, dir: string): Promise<void> {
   const head = Buffer.alloc(MAGIC_LEN);
-  const fd = readFileSync(file).subarray(0, MAGIC_LEN);
-  fd.copy(head);
+  const fd = openSync(file, 'r');
+  try { readSync(fd, head, 0, MAGIC_LEN, 0); } finally { closeSync(fd); }
   const d = await createDecompressor(detectCompression(head));
   await pipeline(createReadStream(file), d.stream, extract({ cwd: dir, preserveOwner: true, strict: true }));
   await d.done;
