@@ -25,8 +25,9 @@ readonly SUBID_COUNT=65536
 # example, is not packaged for Ubuntu 22.04).
 readonly CORE_PKGS=(uidmap busybox-static util-linux iproute2)
 readonly RUNTIME_PKGS=(slirp4netns passt tini catatonit mmdebstrap zstd fuse-overlayfs)
-# Extra packages for the test suite; libcap2-bin provides getcap(8) for the newuidmap probe.
-readonly TEST_PKGS=(libcap2-bin podman bubblewrap crun skopeo docker-registry iperf3 hyperfine dbus polkitd pkexec)
+# Extra packages for the test suite; libcap2-bin provides getcap(8) for the newuidmap probe, apache2-utils
+# htpasswd(1) for the registry auth tests (the tests start their own docker-registry instances on 127.0.0.1).
+readonly TEST_PKGS=(libcap2-bin podman bubblewrap crun skopeo docker-registry apache2-utils iperf3 hyperfine dbus polkitd pkexec)
 
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 readonly REPO

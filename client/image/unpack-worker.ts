@@ -5,7 +5,7 @@ import { UnpackSync, type ReadEntry } from 'tar';
 import { applyEntryMeta, type EntryMeta } from './unpack-fixup.js';
 import { entryKind, PathGuard, UnsafeEntryError } from './unpack-guard.js';
 import type { UnpackResult } from './unpack-result.js';
-import { applyWhiteouts, parseWhiteout, type Whiteout, type WhiteoutFormat, type XattrPrefix } from './whiteouts.js';
+import { parseWhiteout, type Whiteout, type WhiteoutFormat, type XattrPrefix } from './whiteout-parse.js';
 
 process.title = 'myctr:[unpack]';
 
@@ -81,11 +81,16 @@ process.stdin.on('data', (chunk: Buffer) => {
   try { unpack.write(chunk); } catch (err) { fail(err); }
 });
 process.stdin.on('error', fail);
-process.stdin.on('end', () => {
+process.stdin.on('end', () => { void finish(); });
+
+async function finish(): Promise<void> {
   try {
     unpack.end();
-    const wh = applyWhiteouts(dest, whiteouts, xattrPrefix, whiteoutFormat);
-    const fix = applyEntryMeta(dest, metas);
+    // Loaded only when needed: it pulls in koffi (sys/xattr), which most layers never need.
+    const wh = whiteouts.length
+      ? (await import('./whiteouts.js')).applyWhiteouts(dest!, whiteouts, xattrPrefix, whiteoutFormat)
+      : { whiteouts: 0, opaque: 0 };
+    const fix = applyEntryMeta(dest!, metas);
     reply({
       type: 'unpack-done', entries, skipped, chownFailed: fix.chownFailed, whiteouts: wh.whiteouts + wh.opaque,
       ...(fix.chownExample ? { chownExample: fix.chownExample } : {}),
@@ -93,4 +98,4 @@ process.stdin.on('end', () => {
   } catch (err) {
     fail(err);
   }
-});
+}

@@ -4,28 +4,12 @@
 // (Linux ≥ 6.7: empty file with `<p>.overlay.whiteout`, parent dir `<p>.overlay.opaque=x`). Opaque dirs get
 // `<p>.overlay.opaque=y`. `<p>` is `user` for the userxattr mounts of rootless containers, `trusted` as root.
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { isErrno } from '../../sys/check.js';
 import { getXattr, mknodWhiteout, setXattr } from '../../sys/xattr.js';
 
-export const WHITEOUT_PREFIX = '.wh.';
-export const OPAQUE_MARKER = '.wh..wh..opq';
-
-export type XattrPrefix = 'user' | 'trusted';
-export type WhiteoutFormat = 'chardev' | 'xattr';
-
-export type Whiteout = { kind: 'opaque'; dir: string } | { kind: 'whiteout'; dir: string; name: string };
-
-/** Classifies a normalized entry path (`a/b/.wh.c`); undefined for ordinary entries. */
-export function parseWhiteout(path: string): Whiteout | undefined {
-  const base = posix.basename(path);
-  if (!base.startsWith(WHITEOUT_PREFIX)) return undefined;
-  const dir = posix.dirname(path);
-  if (base === OPAQUE_MARKER) return { kind: 'opaque', dir };
-  const name = base.slice(WHITEOUT_PREFIX.length);
-  if (name === '' || name === '.' || name === '..' || name.startsWith(WHITEOUT_PREFIX)) return undefined;
-  return { kind: 'whiteout', dir, name };
-}
+export { OPAQUE_MARKER, WHITEOUT_PREFIX, parseWhiteout, type Whiteout, type WhiteoutFormat, type XattrPrefix } from './whiteout-parse.js';
+import type { Whiteout, WhiteoutFormat, XattrPrefix } from './whiteout-parse.js';
 
 export interface WhiteoutStats { whiteouts: number; opaque: number; format: WhiteoutFormat }
 

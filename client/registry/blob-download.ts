@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 import { log } from '../log.js';
 import { acquireLock } from '../image/lock.js';
 import { expectOk, RegistryError, type RegistryClient } from './client.js';
@@ -32,19 +32,30 @@ export async function downloadBlob(client: RegistryClient, dir: string, digest: 
         log.debug({ digest, offset: have }, 'resuming blob download');
       } else if (have > 0) {
         // The registry ignored Range: start over.
-        hash.update(Buffer.alloc(0));
-        have = 0;
+        await res.body?.cancel();
         rmSync(path, { force: true });
         return await restart(client, dir, digest, size, onBytes, lock);
       }
       const expected = size ?? (Number(res.headers.get('content-length')) + have || undefined);
       let got = have;
       const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-      body.on('data', (c: Buffer) => { hash.update(c); got += c.length; onBytes(got); });
+      const out = createWriteStream(path, { flags: 'a', mode: 0o600 });
+      let interrupted: unknown;
       try {
-        await pipeline(body, createWriteStream(path, { flags: 'a', mode: 0o600 }));
+        for await (const chunk of body) {
+          const c = chunk as Buffer;
+          hash.update(c);
+          got += c.length;
+          onBytes(got);
+          if (!out.write(c)) await once(out, 'drain');
+        }
       } catch (err) {
-        throw new RegistryError(`${client.opts.registry}: download of \`${digest}\` interrupted after ${got} bytes: ${(err as Error).message}`,
+        interrupted = err;
+      }
+      // What arrived is flushed to the partial file before anything is reported, so the next pull resumes there.
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (interrupted !== undefined) {
+        throw new RegistryError(`${client.opts.registry}: download of \`${digest}\` interrupted after ${got} bytes: ${(interrupted as Error).message}`,
           undefined, 'run the pull again: it continues where this one stopped');
       }
       if (expected !== undefined && got < expected) {

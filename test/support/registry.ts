@@ -1,6 +1,7 @@
 // A real registry for tests: Debian's `docker-registry` (distribution) on 127.0.0.1 with a temp config (optionally
 // htpasswd auth), plus a tiny HTTP proxy in front of it that records requests and can cut or corrupt blob
-// downloads, to test resume, truncation and digest checks against real registry responses.
+// downloads, to test resume, truncation and digest checks against real registry responses. The Host header is
+// passed through, so the registry's Location URLs point back at the proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -75,7 +76,7 @@ export async function startProxy(target: TestRegistry): Promise<TestProxy> {
     const digest = /\/blobs\/(sha256:[0-9a-f]{64})$/.exec(req.url ?? '')?.[1];
     const plan = req.method === 'GET' && digest ? plans.get(digest) : undefined;
     if (plan && digest) plans.delete(digest);
-    const up = request({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (upRes) => {
+    const up = request({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
       if (!plan) { res.writeHead(upRes.statusCode ?? 502, upRes.headers); upRes.pipe(res); return; }
       const chunks: Buffer[] = [];
       upRes.on('data', (c: Buffer) => chunks.push(c));

@@ -71,5 +71,6 @@ export function commandNameOf(args: readonly string[]): string | undefined {
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const name = commandNameOf(args);
   const loaders = name !== undefined && COMMAND_MODULES[name] ? COMMAND_MODULES[name] : [...new Set(Object.values(COMMAND_MODULES).flat())];
-  return Promise.all(loaders.map((load) => load()));
+  // One module may serve several names (login/logout): register each module once.
+  return [...new Set(await Promise.all(loaders.map((load) => load())))];
 }
