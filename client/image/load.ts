@@ -9,6 +9,7 @@ import { removeTree } from '../runtime/userns-run.js';
 import { readArchive } from './archive-read.js';
 import { detectFormat, readDocker, readMyctr, readOci, type ArchiveFormat, type ArchiveImage } from './archive-formats.js';
 import { unpackLayerToTmp } from './layer-unpack.js';
+import { forEachLimited } from './parallel.js';
 import type { Platform } from './platform.js';
 import { remoteName } from './reference.js';
 import type { ImageRecord, ImageStore, PendingLayer } from './store.js';
@@ -42,16 +43,18 @@ export async function loadArchive(store: ImageStore, file: string, opts: { platf
   }
 }
 
+const PARALLEL = 3;
+
 async function loadOne(store: ImageStore, img: ArchiveImage, pending: PendingLayer[], warnings: string[]): Promise<ImageRecord> {
-  const layers: (PendingLayer | { diffId: string })[] = [];
-  for (const l of img.layers) {
-    const known = pending.find((p) => p.diffId === l.diffId);
-    if (known || store.layer(l.diffId)) { layers.push(known ?? { diffId: l.diffId }); continue; }
+  // Layers the store (or this load) has already are not unpacked again; the rest unpack three at a time.
+  const todo = img.layers.filter((l, i) => !store.layer(l.diffId) && !pending.some((p) => p.diffId === l.diffId)
+    && img.layers.findIndex((x) => x.diffId === l.diffId) === i);
+  await forEachLimited(todo, PARALLEL, async (l) => {
     const u = await unpackLayerToTmp(store, createReadStream(l.file), { blobFile: l.file, expectDiffId: l.diffId });
     pending.push(u);
-    layers.push(u);
     if (u.warning) warnings.push(u.warning);
-  }
+  });
+  const layers = img.layers.map((l) => pending.find((p) => p.diffId === l.diffId) ?? { diffId: l.diffId });
   const names = img.names.map((n) => remoteName(n));
   const rec = await store.commitConfig({ layers, configJson: img.configJson, names });
   // Committed layers belong to the store now; only uncommitted ones are removed on a later failure.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { log } from '../log.js';
 import { parseImageConfig } from '../image/config-parse.js';
 import { unpackLayerToTmp } from '../image/layer-unpack.js';
+import { forEachLimited } from '../image/parallel.js';
 import { hostPlatform, type Platform } from '../image/platform.js';
 import type { ImageRecord, ImageStore, PendingLayer } from '../image/store.js';
 import { removeTree } from '../runtime/userns-run.js';
@@ -46,26 +47,21 @@ export async function pullImage(store: ImageStore, client: RegistryClient, targe
         todo.push(i);
       }
     });
-    let next = 0;
-    const worker = async () => {
-      while (next < todo.length) {
-        const i = todo[next++]!;
-        const l = manifest.layers[i]!;
-        const row = board.add(l.digest.slice(7, 19), 'waiting');
-        const blob = await downloadBlob(client, downloads, l.digest, l.size, (n) => board.bytes(row, n, l.size));
-        try {
-          board.status(row, 'extracting');
-          const u = await unpackLayerToTmp(store, createReadStream(blob.path), { blobFile: blob.path, expectDiffId: config.rootfs.diff_ids[i]! });
-          pending.push(u);
-          layers[i] = u;
-          if (u.warning) warnings.push(u.warning);
-          board.finish(row, 'done');
-        } finally {
-          blob.release();
-        }
+    await forEachLimited(todo, PARALLEL, async (i) => {
+      const l = manifest.layers[i]!;
+      const row = board.add(l.digest.slice(7, 19), 'waiting');
+      const blob = await downloadBlob(client, downloads, l.digest, l.size, (n) => board.bytes(row, n, l.size));
+      try {
+        board.status(row, 'extracting');
+        const u = await unpackLayerToTmp(store, createReadStream(blob.path), { blobFile: blob.path, expectDiffId: config.rootfs.diff_ids[i]! });
+        pending.push(u);
+        layers[i] = u;
+        if (u.warning) warnings.push(u.warning);
+        board.finish(row, 'done');
+      } finally {
+        blob.release();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, todo.length) }, worker));
+    });
     // Layers repeated within the image point at the one pending copy.
     for (let i = 0; i < layers.length; i++) {
       const p = pending.find((x) => x.diffId === layers[i]!.diffId);
