@@ -5,16 +5,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../../log.js';
-import { isRoot } from '../../paths.js';
 import type { ContainerLayout } from '../container-store.js';
 import { MyctrError } from '../errors.js';
 import { hostnameFile, hostsFile, readHostFile, resolvConfFile } from '../etc-files.js';
-import { currentUserIdMap } from '../idmap.js';
-import { nodeEntryArgv } from '../node-entry.js';
 import type { RollbackStack } from '../rollback.js';
 import { planSetupOps } from '../setup/plan.js';
 import type { ContainerSpec } from '../spec.js';
-import { spawnStage0, type Namespace } from './stage0.js';
+import { spawnInit, type PrespawnedInit } from './init-process.js';
 import { SyncChannel, remoteError } from './sync-channel.js';
 import { failAt, failOpIndex } from './fail-point.js';
 
@@ -33,6 +30,8 @@ export interface LaunchInput {
    * handle is stopped when the container exits; the caller registers that.
    */
   attachNetwork?: (nsPid: number) => Promise<NetworkAttachment>;
+  /** An init started early (see prespawnInit): used instead of spawning one. Not with a terminal. */
+  prespawned?: PrespawnedInit;
 }
 
 /** A running network attachment (slirp4netns, pasta, …) owned by the container's parent. */
@@ -71,7 +70,6 @@ function childPidOf(pid: number): number {
 
 export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const { spec, layout, log, rollback } = input;
-  const rootless = !isRoot();
   const etcFiles = writeEtcFiles(spec, layout.runDir);
   const ops = planSetupOps({
     rootfs: layout.rootfs,
@@ -82,8 +80,6 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
     readOnly: spec.readOnly,
     privileged: spec.privileged,
   });
-  const namespaces: Namespace[] = [...(rootless ? ['user' as const] : []), 'mount', 'pid', 'uts', 'ipc', 'cgroup',
-    ...(spec.network === 'host' ? [] : ['net' as const])];
 
   let ttyPair: [number, number] | undefined;
   // The FFI is loaded only for terminals: a plain `run` never pays for koffi in the CLI.
@@ -99,15 +95,13 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const stdio: unknown[] = spec.process.terminal ? ['ignore', 'inherit', 'inherit'] : [...input.stdio];
   if (ttyPair) { stdio[3] = 'ignore'; stdio[4] = ttyPair[1]; }
 
-  const s0 = await spawnStage0({
-    namespaces,
-    argv: nodeEntryArgv(import.meta.url, '../init/main.js'),
-    ...(rootless ? { idMap: currentUserIdMap() } : {}),
-    stdio,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_INIT_USERNS: rootless ? '1' : '0' },
-    keepSync: true,
-    detached: true,
-  });
+  const hostNetwork = spec.network === 'host';
+  if (input.prespawned && (input.prespawned.hostNetwork !== hostNetwork || ttyPair)) {
+    throw new MyctrError('MYCTR_INTERNAL', 'the pre-started init does not match the container');
+  }
+  const spawning = input.prespawned?.stage0 ?? spawnInit({ hostNetwork, stdio });
+  // A stage 0 whose handshake fails is killed by spawnStage0 itself; once it is up, the rollback owns it.
+  const s0 = await spawning;
   const { child } = s0;
   rollback.defer('kill container init', () => killAndReap(child));
   if (ttyPair) tty!.close(ttyPair[1]);
