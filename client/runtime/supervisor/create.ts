@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import { ensurePrivateDir, resolvePaths } from '../../paths.js';
 import { capNamesAll } from '../caps-list.js';
 import { ContainerStore, bootId } from '../container-store.js';
-import { CreateContainerError } from '../errors.js';
+import { CreateContainerError, MyctrError } from '../errors.js';
 import { generateName, newContainerId } from '../names.js';
 import { RollbackStack } from '../rollback.js';
 import { buildSpec, type ContainerSpec, type RunOptions } from '../spec.js';
@@ -42,7 +42,7 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
   };
   const rollback = new RollbackStack(log);
   try {
-    store.reserveName(spec.name, id);
+    reserveName(store, spec, opts.name === undefined);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
     store.createDirs(id);
     rollback.defer('remove container dirs', () => store.remove(id, undefined));
@@ -53,4 +53,18 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
   }
   rollback.commit();
   return spec;
+}
+
+/** A generated name that is taken is drawn again (as Docker does); a name the user chose is an error. */
+function reserveName(store: ContainerStore, spec: ContainerSpec, generated: boolean): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      store.reserveName(spec.name, spec.id);
+      return;
+    } catch (err) {
+      if (!generated || attempt >= 20 || !(err instanceof MyctrError && err.code === 'MYCTR_CONFLICT')) throw err;
+      // Past a few clashes the word list is crowded: add a digit, as Docker's namesgenerator retry does.
+      spec.name = attempt < 5 ? generateName() : `${generateName()}${attempt}`;
+    }
+  }
 }

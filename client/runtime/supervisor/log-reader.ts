@@ -63,34 +63,54 @@ export function readLog(path: string, f: LogFilter): { entries: LogEntry[]; offs
   return { entries: filterEntries(entries, f), offset, ino };
 }
 
-/** Emits new entries appended after `offset` until `done()` says the writer is finished. */
+/**
+ * Emits entries appended after `start` until `done()` says the writer finished. The file stays open between
+ * polls, so when the writer rotates it the rest of the old file is still read before moving to the new one.
+ */
 export async function followLog(path: string, start: { offset: number; ino: number }, f: LogFilter,
   emit: (e: LogEntry) => void, done: () => boolean, intervalMs = 100): Promise<void> {
-  let { offset, ino } = start;
+  const filter: LogFilter = { ...(f.since !== undefined ? { since: f.since } : {}), ...(f.until !== undefined ? { until: f.until } : {}) };
+  let fd: number | undefined;
+  let offset = 0;
   let rest = '';
-  for (;;) {
-    const finished = done(); // read once more after the writer finished, so nothing is lost
-    let fd: number | undefined;
-    try { fd = openSync(path, 'r'); } catch { /* not created yet, or being rotated */ }
-    if (fd !== undefined) {
-      try {
-        const st = fstatSync(fd);
-        if (st.ino !== ino || st.size < offset) { ino = st.ino; offset = 0; rest = ''; }
-        if (st.size > offset) {
-          const buf = Buffer.alloc(st.size - offset);
-          const n = readSync(fd, buf, 0, buf.length, offset);
-          offset += n;
-          const text = rest + buf.subarray(0, n).toString('utf8');
-          const lines = text.split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) {
-            const e = parseLine(line);
-            if (e && filterEntries([e], { ...(f.since !== undefined ? { since: f.since } : {}), ...(f.until !== undefined ? { until: f.until } : {}) }).length) emit(e);
-          }
-        }
-      } finally { closeSync(fd); }
+  const open = (from: { offset: number; ino: number } | undefined): void => {
+    try { fd = openSync(path, 'r'); } catch { fd = undefined; return; }
+    const st = fstatSync(fd);
+    offset = from && st.ino === from.ino && st.size >= from.offset ? from.offset : 0;
+    rest = '';
+  };
+  const drain = (): void => {
+    if (fd === undefined) return;
+    const size = fstatSync(fd).size;
+    if (size < offset) { offset = 0; rest = ''; } // truncated in place (max-file=1)
+    if (size <= offset) return;
+    const buf = Buffer.alloc(size - offset);
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    offset += n;
+    const lines = (rest + buf.subarray(0, n).toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const e = parseLine(line);
+      if (e && filterEntries([e], filter).length) emit(e);
     }
-    if (finished) return;
-    await sleep(intervalMs);
+  };
+  open(start);
+  try {
+    for (;;) {
+      const finished = done(); // read once more after the writer finished, so nothing is lost
+      drain();
+      let current: number | undefined;
+      try { current = statSync(path).ino; } catch { /* between rename and create */ }
+      if (current !== undefined && (fd === undefined || current !== fstatSync(fd).ino)) {
+        drain();
+        if (fd !== undefined) closeSync(fd);
+        open(undefined);
+        drain();
+      }
+      if (finished) return;
+      await sleep(intervalMs);
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

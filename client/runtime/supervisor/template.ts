@@ -26,7 +26,8 @@ function show(v: Value): string {
 
 function evalAction(expr: string, data: Value, tpl: string): string {
   const lit = /^"((?:[^"\\]|\\.)*)"$/.exec(expr);
-  if (lit) return JSON.parse(`"${lit[1]}"`) as string;
+  // \t and \n were turned into the characters already (for the whole template); the rest are Go's escapes.
+  if (lit) return lit[1]!.replace(/\\(["\\])/g, '$1');
   const m = /^(?:(json|upper|lower)\s+)?(\.[A-Za-z0-9_.]*)$/.exec(expr);
   if (!m) throw new UsageError(`template \`${tpl}\`: unsupported action \`{{${expr}}}\``, 'supported: {{.Field}}, {{json .Field}}, {{upper .Field}}, {{lower .Field}}, {{"text"}}');
   const v = lookup(data, m[2]!, tpl);
