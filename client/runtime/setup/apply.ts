@@ -9,6 +9,7 @@ import { SyscallError } from '../../../sys/check.js';
 import { MyctrError, messageOf } from '../errors.js';
 import { assertNever, type SetupOp } from './ops.js';
 import { secureJoin } from './secure-join.js';
+import { flattenLayers } from '../../image/flatten.js';
 
 import { MNT, MS } from '../../../sys/constants.js';
 
@@ -88,10 +89,7 @@ function applyOne(op: SetupOp, { sys, log, inUserns }: ApplyOptions): void {
         log('warn', `overlay refused (${err.errnoName}); copying the image into the container instead`);
       }
       mkdirp(op.copyFallback);
-      for (const layer of op.lower) {
-        const r = spawnSync('cp', ['-a', '--', `${layer}/.`, op.copyFallback], { encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`cp -a \`${layer}\`: ${r.stderr.trim() || r.error?.message}`);
-      }
+      flattenLayers(op.lower, op.copyFallback); // applies the layers' whiteouts (client/image/flatten.ts)
       sys.bindMount(op.copyFallback, op.target, { recursive: false, readonly: false });
       return;
     }
