@@ -1,7 +1,6 @@
 // applySetupOps: one pass over the planned ops inside the container's namespaces, before pivot_root ends it.
 // Each failure is wrapped as SetupOpError naming the op index, kind and target. Runs in the init: static
 // imports only (STYLE §0.9); no mount here outlives the mount namespace, so nothing needs an undo.
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sys } from '../../../sys/sys.js';
