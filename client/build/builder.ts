@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { ensurePrivateDir, resolvePaths } from '../paths.js';
 import type { NetworkMode } from '../runtime/spec.js';
 import { BuildCache } from './cache.js';
+import { LayerWorker } from './layers.js';
 import { openContext, type BuildContext } from './context.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { PREDEFINED_ARGS, type StageState } from './stage-state.js';
@@ -72,6 +73,9 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
   const store = ImageStore.open(paths);
   await store.sweepTmp();
   const ctx: BuildContext = await openContext(opts.context, opts.file, tmpRoot);
+  // One layer worker for the whole build, started when the first step needs it (a cached build needs none).
+  let worker: Promise<LayerWorker> | undefined;
+  const layerJob = (job: Parameters<LayerWorker['run']>[0]) => (worker ??= LayerWorker.start()).then((w) => w.run(job));
   try {
     const cf = parseContainerfile(ctx.containerfile.text, ctx.containerfile.name);
     const progress = new Progress(opts.progress);
@@ -87,6 +91,7 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
         p = buildStageSteps({
           cf, stage, store, cache, progress, paths, log, ctx, globals, buildArgs: opts.buildArgs, usedArgs,
           noCache: opts.noCache, pull: opts.pull, network: opts.network, secrets: opts.secrets, tmpRoot,
+          layerJob,
           stageByRef: (ref) => { const s = stageRef(cf, ref, stage.index); return s ? buildOne(s) : undefined; },
         });
         results.set(stage.index, p);
@@ -103,6 +108,7 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
     if (unused.length) log.warn(`one or more build args were not consumed: ${unused.join(', ')}`);
     return await commit(store, final.state, names, progress);
   } finally {
+    if (worker) await worker.then((w) => w.close(), () => undefined);
     await ctx.dispose();
   }
 }

@@ -63,7 +63,8 @@ export async function openContext(context: string, file: string | undefined, tmp
   let isDir = false;
   try { isDir = statSync(dir).isDirectory(); } catch { /* reported below */ }
   if (!isDir) throw new BuildError(`the build context \`${context}\` is not a directory`, { hint: 'give a directory (usually `.`) or `-` for stdin' });
-  const cf = file === '-' ? undefined : file !== undefined ? resolve(file) : defaultContainerfile(dir);
+  // -f: relative to the working directory (Docker); failing that, to the context (buildah's fallback).
+  const cf = file === '-' ? undefined : file !== undefined ? (existsSync(resolve(file)) ? resolve(file) : resolve(dir, file)) : defaultContainerfile(dir);
   const containerfile = cf === undefined ? { text: readStdin().toString('utf8'), name: '<stdin>' } : readContainerfile(cf);
   return { dir, containerfile, ignore: loadIgnore(dir, cf), dispose: async () => {} };
 }

@@ -17,6 +17,8 @@ export interface CopyEntry {
   mtimeMs: number;
   /** ADD of a local archive: extract into `dest` instead of copying. */
   extract?: boolean;
+  /** The destination of a copied directory: created 0755 when missing, an existing one is left as it is. */
+  top?: boolean;
 }
 
 export class SourceError extends Error {}
@@ -72,7 +74,8 @@ function entryOf(abs: string, dest: string): CopyEntry {
 
 /** Walks `abs` (context path `rel`) into entries under `dest`; ignored paths are skipped. */
 function walk(root: string, rel: string, abs: string, dest: string, ignore: IgnoreMatcher | undefined, out: CopyEntry[], top: boolean): void {
-  const self = entryOf(abs, dest);
+  // Docker copies a directory's contents, not the directory: its own mode and times do not travel.
+  const self: CopyEntry = top ? { src: abs, dest, type: 'dir', mode: 0o755, mtimeMs: 0, top: true } : entryOf(abs, dest);
   const excluded = !top && ignore?.ignores(rel);
   const mark = out.length;
   if (!excluded || top) out.push(self);
@@ -92,7 +95,7 @@ function walk(root: string, rel: string, abs: string, dest: string, ignore: Igno
 export function hashEntries(entries: readonly CopyEntry[]): string {
   const h = createHash('sha256');
   for (const e of entries) {
-    h.update(`${e.dest}\0${e.type}\0${e.mode.toString(8)}\0${e.extract ? 'x' : ''}\0`);
+    h.update(`${e.dest}\0${e.type}\0${e.mode.toString(8)}\0${e.extract ? 'x' : ''}${e.top ? 't' : ''}\0`);
     if (e.type === 'file') h.update(createHash('sha256').update(readFileSync(e.src)).digest());
     else if (e.type === 'symlink') h.update(readlinkSync(e.src));
     h.update('\n');

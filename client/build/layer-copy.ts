@@ -74,6 +74,13 @@ export async function applyCopy(job: CopyJob, merged: string, src: string): Prom
     if (e.extract) { await extractArchive(e.src, mkdirp(merged, e.dest, ids)); continue; }
     const target = place(merged, e.dest, ids);
     const existing = lstatOrUndefined(target);
+    if (e.type === 'dir' && e.top) {
+      if (existing?.isDirectory()) continue;
+      if (existing) rmSync(target, { force: true });
+      mkdirSync(target, { mode: 0o755 });
+      lchownSync(target, ids.uid, ids.gid);
+      continue;
+    }
     if (e.type === 'dir') {
       if (!existing?.isDirectory()) {
         if (existing) rmSync(target, { recursive: true, force: true });
@@ -99,7 +106,7 @@ export async function applyCopy(job: CopyJob, merged: string, src: string): Prom
   }
   // Directory mtimes change as children are added: set them again, deepest first.
   for (const e of [...entries].reverse()) {
-    if (e.type !== 'dir') continue;
+    if (e.type !== 'dir' || e.top) continue;
     const target = secureJoin(merged, e.dest);
     if (lstatOrUndefined(target)?.isDirectory()) utimesSync(target, e.mtimeMs / 1000, e.mtimeMs / 1000);
   }

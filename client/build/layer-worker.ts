@@ -1,9 +1,11 @@
 // Build layer worker: runs as root of the build's user namespace (or real root) in a private mount namespace.
 // Applies a COPY/ADD/WORKDIR onto an overlay of the stage (so parents are copied up with their metadata and
 // symlinks resolve inside the stage), prunes a RUN's mount-point artifacts, then digests the layer dir.
-// Reads one LayerJob (JSON) on stdin, prints one LayerReply line on stdout.
-import { mkdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// One worker serves a whole build: a LayerJob per line on stdin, a LayerReply per line on stdout, in order
+// (starting a process in namespaces per step cost more than the step). Exits at EOF.
+import { mkdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { mount, umount2 } from '../../sys/mount.js';
 import { MNT, MS } from '../../sys/constants.js';
 import { applyCopy, type CopyJob } from './layer-copy.js';
@@ -26,9 +28,8 @@ export type LayerReply =
   | { type: 'layer-done'; diffId: string; size: number; empty: boolean }
   | { type: 'layer-error'; message: string };
 
-function reply(msg: LayerReply, code: number): never {
+function reply(msg: LayerReply): void {
   writeSync(1, `${JSON.stringify(msg)}\n`);
-  process.exit(code);
 }
 
 const inUserns = process.env.MYCTR_WORKER_USERNS === '1';
@@ -46,9 +47,7 @@ export function mountLayers(layers: readonly string[], target: string, upper?: {
   mount('overlay', target, 'overlay', upper ? 0 : MS.RDONLY, data);
 }
 
-async function main(): Promise<void> {
-  process.umask(0);
-  const job = JSON.parse(readFileSync(0, 'utf8')) as LayerJob;
+async function runJob(job: LayerJob): Promise<LayerReply> {
   const diff = join(job.dir, 'diff');
   const work = join(job.dir, 'work');
   mkdirSync(diff, { recursive: true, mode: 0o755 });
@@ -71,9 +70,19 @@ async function main(): Promise<void> {
   if (job.prune) pruneArtifacts(diff, job.lowers, job.prune);
   for (const d of ['work', 'rootfs', 'copy']) rmSync(join(job.dir, d), { recursive: true, force: true });
   const digest = digestLayerDir(diff, join(job.dir, 'blob'));
-  reply({ type: 'layer-done', ...digest }, 0);
+  return { type: 'layer-done', ...digest };
 }
 
-main().catch((err: unknown) => {
-  reply({ type: 'layer-error', message: err instanceof Error ? err.message : String(err) }, 2);
-});
+async function main(): Promise<void> {
+  process.umask(0);
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    try {
+      reply(await runJob(JSON.parse(line) as LayerJob));
+    } catch (err) {
+      reply({ type: 'layer-error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+await main();

@@ -1,7 +1,9 @@
-// Host side of build layers: runs a LayerJob in the layer worker (user + mount namespace when rootless, a
+// Host side of build layers: runs LayerJobs in the layer worker (user + mount namespace when rootless, a
 // mount namespace as root, so no overlay mount is ever visible on the host or outlives the worker), and puts
 // a finished layer dir into the image store under its diff id.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { ImageStore, LayerRecord } from '../image/store.js';
 import { isRoot } from '../paths.js';
@@ -15,32 +17,68 @@ import type { LayerJob, LayerReply } from './layer-worker.js';
 
 export interface LayerResult { diffId: string; size: number; empty: boolean }
 
-export async function runLayerJob(job: LayerJob): Promise<LayerResult> {
-  const rootless = !isRoot();
-  const s0 = await spawnStage0({
-    namespaces: rootless ? ['user', 'mount'] : ['mount'],
-    argv: nodeEntryArgv(import.meta.url, './layer-worker.js'),
-    ...(rootless ? { idMap: currentUserIdMap() } : {}),
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_WORKER_USERNS: rootless ? '1' : '0' },
-    keepSync: false,
-  });
-  s0.sync.destroy();
-  const { child } = s0;
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
-  child.stdin?.end(JSON.stringify(job));
-  const { code, signal } = await waitExit(child);
-  let reply: LayerReply | undefined;
-  try { reply = JSON.parse(stdout.trim().split('\n').pop() ?? '') as LayerReply; } catch { /* reported below */ }
-  if (reply?.type === 'layer-error') throw new BuildError(reply.message);
-  if (code !== 0 || reply?.type !== 'layer-done') {
-    const tail = stderr.trim().split('\n').slice(-3).join(' / ');
-    throw new BuildError(`layer worker failed (${signal ?? `exit ${code}`})${tail ? `: ${tail}` : ''}`);
+/**
+ * The build's layer worker: started on first use, serves jobs one at a time (concurrent stages queue), and
+ * exits when closed (stdin EOF) or with the CLI (setpriv --pdeathsig).
+ */
+export class LayerWorker {
+  private queue: Promise<unknown> = Promise.resolve();
+  private replies: ((line: string | null) => void)[] = [];
+  private stderr = '';
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcess) {
+    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (l) => this.replies.shift()?.(l));
+    child.stderr?.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString()).slice(-4000); });
+    child.once('exit', () => { this.exited = true; for (const r of this.replies.splice(0)) r(null); });
+    // A worker that died makes writes fail with EPIPE: reported through `died()`, never as an uncaught error.
+    child.stdin?.on('error', () => undefined);
   }
-  return { diffId: reply.diffId, size: reply.size, empty: reply.empty };
+
+  static async start(): Promise<LayerWorker> {
+    const rootless = !isRoot();
+    const s0 = await spawnStage0({
+      namespaces: rootless ? ['user', 'mount'] : ['mount'],
+      argv: nodeEntryArgv(import.meta.url, './layer-worker.js'),
+      ...(rootless ? { idMap: currentUserIdMap() } : {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_WORKER_USERNS: rootless ? '1' : '0' },
+      keepSync: false,
+    });
+    s0.sync.destroy();
+    return new LayerWorker(s0.child);
+  }
+
+  run(job: LayerJob): Promise<LayerResult> {
+    const next = this.queue.then(() => this.exchange(job));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async exchange(job: LayerJob): Promise<LayerResult> {
+    if (this.exited) throw this.died();
+    const line = await new Promise<string | null>((resolve) => {
+      this.replies.push(resolve);
+      this.child.stdin!.write(`${JSON.stringify(job)}\n`);
+    });
+    if (line === null) throw this.died();
+    let reply: LayerReply;
+    try { reply = JSON.parse(line) as LayerReply; } catch { throw new BuildError(`layer worker: unexpected output \`${line.slice(0, 100)}\``); }
+    if (reply.type === 'layer-error') throw new BuildError(reply.message);
+    return { diffId: reply.diffId, size: reply.size, empty: reply.empty };
+  }
+
+  private died(): BuildError {
+    const tail = this.stderr.trim().split('\n').slice(-3).join(' / ');
+    return new BuildError(`layer worker died (${this.child.signalCode ?? `exit ${this.child.exitCode}`})${tail ? `: ${tail}` : ''}`);
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin?.end();
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await waitExit(this.child);
+    clearTimeout(t);
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ import { launchContainer } from '../runtime/start/sequence.js';
 import { waitExit } from '../runtime/start/stage0.js';
 import { removeTree } from '../runtime/userns-run.js';
 import { BuildError } from './errors.js';
-import { runLayerJob, type LayerResult } from './layers.js';
+import type { LayerResult } from './layers.js';
+import type { LayerJob } from './layer-worker.js';
 
 export interface RunStepInput {
   store: ImageStore;
@@ -36,6 +37,8 @@ export interface RunStepInput {
   onLine(line: string): void;
   /** Label for messages (`RUN make`). */
   label: string;
+  /** Runs a job in the build's layer worker. */
+  layerJob(job: LayerJob): Promise<LayerResult>;
   log: Logger;
 }
 
@@ -90,7 +93,7 @@ export async function runStep(input: RunStepInput): Promise<{ tmpDir: string; la
         { hint: 'builds need overlayfs (kernel ≥ 5.11 for rootless); see `myctr run` warnings' });
     }
     const prune = [...INIT_MOUNT_POINTS, ...input.mounts.map((m) => m.destination)];
-    const layer = await runLayerJob({ dir: tmpDir, lowers: input.lowers, prune });
+    const layer = await input.layerJob({ dir: tmpDir, lowers: input.lowers, prune });
     await removeTree(layout.runDir);
     rollback.commit();
     return { tmpDir, layer };

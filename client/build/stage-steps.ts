@@ -16,7 +16,8 @@ import { planCopyStep } from './copy-step.js';
 import { BuildError, DockerfileSyntaxError } from './errors.js';
 import { toInstruction, type Instruction } from './instructions.js';
 import { existsInLowers } from './layer-prune.js';
-import { placeLayer, runLayerJob, type LayerResult } from './layers.js';
+import { placeLayer, type LayerResult } from './layers.js';
+import type { LayerJob } from './layer-worker.js';
 import { parseDockerfile } from './parse.js';
 import type { Progress, StepHandle } from './progress.js';
 import { runMounts } from './run-mounts.js';
@@ -32,6 +33,8 @@ export interface StageInput {
   ctx: BuildContext; globals: ReadonlyMap<string, string>; buildArgs: ReadonlyMap<string, string>; usedArgs: Set<string>;
   noCache: boolean; pull: 'never' | 'missing' | 'always'; network: NetworkMode; secrets: ReadonlyMap<string, string>; tmpRoot: string;
   stageByRef(ref: string): Promise<StageResult> | undefined;
+  /** Runs a job in the build's layer worker (started on first use). */
+  layerJob(job: LayerJob): Promise<LayerResult>;
 }
 
 const LAYER_KINDS = new Set(['run', 'copy', 'add', 'workdir']);
@@ -105,7 +108,7 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
         if (existsInLowers(lowers(), dir)) { step.done(); history(text, true); continue; }
         await layerStep(chainKey(key, ['workdir', dir]), step, text, async () => {
           const tmpDir = store.createLayerTmp();
-          return { tmpDir, layer: await runLayerJob({ dir: tmpDir, lowers: lowers(), copy: { mkdirs: [dir] } }) };
+          return { tmpDir, layer: await input.layerJob({ dir: tmpDir, lowers: lowers(), copy: { mkdirs: [dir] } }) };
         });
       } else if (ins.kind === 'run') {
         await runInstruction(input, ins, state, key, title, lowers(), layerStep);
@@ -118,7 +121,7 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
           await layerStep(chainKey(key, planned.keyParts), step, planned.history, async () => {
             const tmpDir = store.createLayerTmp();
             try {
-              return { tmpDir, layer: await runLayerJob({ dir: tmpDir, lowers: lowers(), copy: planned.job }) };
+              return { tmpDir, layer: await input.layerJob({ dir: tmpDir, lowers: lowers(), copy: planned.job }) };
             } catch (err) { await removeTree(tmpDir); throw err; }
           });
         } catch (err) { step.error(messageOf(err)); throw err; } finally { for (const d of planned.cleanup) await removeTree(d); }
@@ -184,7 +187,7 @@ async function runInstruction(input: StageInput, ins: Extract<Instruction, { kin
   try {
     await layerStep(stepKey, step, createdBy, () => runStep({
       store: input.store, paths: input.paths, lowers, args: argv, env: runEnv, cwd, user: state.config.User ?? '', network, mounts,
-      onLine: (l) => step.line(l), label: `${ins.pos.file}:${ins.pos.line}: \`RUN ${clip(ins.command.form === 'exec' ? ins.command.args.join(' ') : ins.command.text)}\``, log: input.log,
+      onLine: (l) => step.line(l), layerJob: input.layerJob, label: `${ins.pos.file}:${ins.pos.line}: \`RUN ${clip(ins.command.form === 'exec' ? ins.command.args.join(' ') : ins.command.text)}\``, log: input.log,
     }));
   } catch (err) {
     step.error(messageOf(err));

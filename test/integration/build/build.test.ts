@@ -2,7 +2,7 @@
 // exceptions, the cache (hit, miss from a changed file onwards), USER and --chown ownership, a failing RUN
 // (status, output, nothing left behind), ADD of a local tar, a Containerfile from stdin. Root and rootless.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildTar } from '../../../client/image/tar-writer.js';
@@ -86,10 +86,11 @@ describe('myctr build', () => {
       Containerfile: 'FROM busybox\nCOPY . /ctx/\n', '.dockerignore': '*.md\n!README.md\nsecret/\n',
       'README.md': 'r', 'NOTES.md': 'n', 'secret/key': 'k', 'src/main.c': 'c',
     });
+    chmodSync(dir, 0o700); // the context dir's own mode does not travel: COPY copies its contents
     const r = await fx.build(dir, ['-t', 'ign']);
     assert.equal(r.code, 0, r.stderr);
-    const ls = await fx.run(['ign', 'find', '/ctx', '-type', 'f']);
-    assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['/ctx/.dockerignore', '/ctx/Containerfile', '/ctx/README.md', '/ctx/src/main.c']);
+    const ls = await fx.run(['ign', 'sh', '-c', 'find /ctx -type f; stat -c %a /ctx']);
+    assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['/ctx/.dockerignore', '/ctx/Containerfile', '/ctx/README.md', '/ctx/src/main.c', '755']);
   });
 
   test('USER and COPY --chown: ownership is visible in the result', async (t) => {
@@ -160,6 +161,15 @@ describe('myctr build', () => {
     } finally {
       await other.cleanup();
     }
+  });
+
+  test('-f names a Containerfile relative to the working directory', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({ 'docker/Containerfile.prod': 'FROM busybox\nCOPY data.txt /data.txt\n', 'data.txt': 'd' });
+    const r = await fx.cli(['build', '-q', '-f', 'docker/Containerfile.prod', '-t', 'prod', '.'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const cat = await fx.run(['prod', 'cat', '/data.txt']);
+    assert.equal(cat.stdout, 'd');
   });
 
   test('syntax errors point at file:line before anything runs', async () => {
