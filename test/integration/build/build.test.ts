@@ -172,6 +172,25 @@ describe('myctr build', () => {
     assert.equal(cat.stdout, 'd');
   });
 
+  test('RUN --mount: cache persists across builds, secret/bind/tmpfs are visible but leave no trace', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({
+      'data.txt': 'bindme',
+      Containerfile: 'FROM busybox\nRUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log > /count\n'
+        + 'RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /tok-len\n'
+        + 'RUN --mount=type=bind,source=data.txt,target=/mnt/data.txt cat /mnt/data.txt > /copied\n'
+        + 'RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && ls /scratch > /tmpfs-ls\n',
+    });
+    const secret = join(dir, '..', 'secret.txt');
+    writeFileSync(secret, 's3cret\n');
+    for (const extra of [[], ['--no-cache']]) {
+      const r = await fx.build(dir, ['-q', '-t', 'mounts', '--secret', `id=tok,src=${secret}`, ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const out = await fx.run(['mounts', 'sh', '-c', 'cat /count /tok-len /copied /tmpfs-ls; ls -d /cache /mnt /scratch /run/secrets 2>/dev/null; true']);
+    assert.equal(out.stdout, '2\n7\nbindmex\n', 'the cache mount kept the first build\'s line; mount points were pruned');
+  });
+
   test('syntax errors point at file:line before anything runs', async () => {
     const dir = fx.context({ Containerfile: 'FROM busybox\nRUN true\nFORM oops\n' });
     const r = await fx.build(dir, []);
