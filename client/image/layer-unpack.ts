@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isRoot } from '../paths.js';
 import { MyctrError, messageOf } from '../runtime/errors.js';
@@ -14,7 +14,9 @@ import { removeTree, spawnInUserns } from '../runtime/userns-run.js';
 import { createDecompressor, detectCompression, MAGIC_LEN } from './decompress.js';
 import type { ImageStore, PendingLayer } from './store.js';
 import { peek } from './peek.js';
-import { decodeUnpackResult, unpackWarning } from './unpack-result.js';
+import { LayerUnpacker, unpackErrorOf } from './unpack-core.js';
+import { decodeUnpackResult, unpackWarning, type UnpackResult } from './unpack-result.js';
+import type { WhiteoutFormat, XattrPrefix } from './whiteout-parse.js';
 
 export interface UnpackLayerOptions {
   onBytes?: (n: number) => void;
@@ -86,28 +88,22 @@ async function unpackInto(input: Readable, tmp: string, opts: UnpackLayerOptions
       else cb(null, chunk);
     },
   });
-  const worker = await spawnInUserns({
-    argv: [...nodeEntryArgv(import.meta.url, './unpack-worker.js'), join(tmp, 'diff'), isRoot() ? 'trusted' : 'user',
-      process.env.MYCTR_WHITEOUT_FORMAT === 'xattr' ? 'xattr' : 'chardev'],
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  worker.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
-  worker.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
-  const exited = waitExit(worker);
+  const prefix = isRoot() ? 'trusted' : 'user';
+  const format = process.env.MYCTR_WHITEOUT_FORMAT === 'xattr' ? 'xattr' : 'chardev';
+  const sink = isRoot() && process.env.MYCTR_UNPACK_WORKER !== '1'
+    ? inProcessSink(join(tmp, 'diff'), prefix, format)
+    : await workerSink(join(tmp, 'diff'), prefix, format);
   let streamError: unknown;
   try {
-    await pipeline(rest, tee, decompressor.stream, hasher, worker.stdin!);
+    await pipeline(rest, tee, decompressor.stream, hasher, sink.stream);
     await decompressor.done;
   } catch (err) {
     streamError = err;
     decompressor.abort();
-    worker.kill('SIGKILL');
+    sink.abort();
   }
   if (blobOut) await new Promise<void>((resolve, reject) => blobOut.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  const { code, signal } = await exited;
-  const reply = decodeUnpackResult(stdout);
+  const { reply, failure } = await sink.done();
   if (streamError instanceof MyctrError) throw streamError;
   if (reply?.type === 'unpack-error') {
     throw new MyctrError('MYCTR_IMAGE', `${label}: ${reply.message}`, reply.unsafe
@@ -116,15 +112,73 @@ async function unpackInto(input: Readable, tmp: string, opts: UnpackLayerOptions
   if (streamError !== undefined) {
     throw new MyctrError('MYCTR_IMAGE', `${label}: read archive: ${messageOf(streamError)}`, { cause: streamError });
   }
-  if (code !== 0 || reply?.type !== 'unpack-done') {
-    const tail = stderr.trim().split('\n').slice(-3).join(' / ');
-    throw new MyctrError('MYCTR_IMAGE', `${label}: unpack worker failed (${signal ?? `exit ${code}`})${tail ? `: ${tail}` : ''}`);
-  }
+  if (reply?.type !== 'unpack-done') throw new MyctrError('MYCTR_IMAGE', `${label}: ${failure ?? 'unpack failed'}`);
   if (opts.blobFile !== undefined) renameSync(opts.blobFile, blobPath);
   const warning = unpackWarning(reply);
   return {
     tmpDir: tmp, diffId: `sha256:${hash.digest('hex')}`, size,
     blob: { digest: `sha256:${blobHash.digest('hex')}`, size: read, compression },
     ...(warning ? { warning } : {}),
+  };
+}
+
+interface UnpackSink {
+  stream: Writable;
+  /** The unpacker's reply, or why there is none. */
+  done(): Promise<{ reply?: UnpackResult; failure?: string }>;
+  abort(): void;
+}
+
+let umaskHolders = 0;
+let savedUmask = 0;
+
+/** Real root: no user namespace is needed, so the tar is unpacked here (saves a Node start-up per layer). */
+function inProcessSink(dest: string, prefix: XattrPrefix, format: WhiteoutFormat): UnpackSink {
+  // Modes come from the archive; umask 0 only while some unpack runs (the store's own writes pass modes).
+  if (umaskHolders++ === 0) savedUmask = process.umask(0);
+  const release = () => { if (--umaskHolders === 0) process.umask(savedUmask); };
+  let reply: UnpackResult | undefined;
+  let unpacker: LayerUnpacker | undefined;
+  try { unpacker = new LayerUnpacker(dest, prefix, format); } catch (err) { reply = unpackErrorOf(err); }
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (reply || !unpacker) { cb(); return; }
+      try { unpacker.write(chunk); cb(); } catch (err) { reply = unpackErrorOf(err); cb(err as Error); }
+    },
+    final(cb) {
+      if (reply || !unpacker) { cb(); return; }
+      unpacker.finish().then((r) => { reply = r; cb(); }, (err: unknown) => { reply = unpackErrorOf(err); cb(); });
+    },
+  });
+  let released = false;
+  const once = () => { if (!released) { released = true; release(); } };
+  return {
+    stream,
+    abort: once,
+    done: async () => { once(); return reply ? { reply } : { failure: 'the unpack did not finish' }; },
+  };
+}
+
+/** Rootless: the unpack worker runs as root of a user namespace over the subordinate ids (owners are kept). */
+async function workerSink(dest: string, prefix: XattrPrefix, format: WhiteoutFormat): Promise<UnpackSink> {
+  const worker = await spawnInUserns({
+    argv: [...nodeEntryArgv(import.meta.url, './unpack-worker.js'), dest, prefix, format],
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  worker.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
+  worker.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+  const exited = waitExit(worker);
+  return {
+    stream: worker.stdin!,
+    abort: () => { worker.kill('SIGKILL'); },
+    done: async () => {
+      const { code, signal } = await exited;
+      const reply = decodeUnpackResult(stdout);
+      if (reply && (reply.type === 'unpack-error' || code === 0)) return { reply };
+      const tail = stderr.trim().split('\n').slice(-3).join(' / ');
+      return { failure: `unpack worker failed (${signal ?? `exit ${code}`})${tail ? `: ${tail}` : ''}` };
+    },
   };
 }

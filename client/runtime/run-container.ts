@@ -14,6 +14,8 @@ import { RollbackStack } from './rollback.js';
 import { buildSpec, type RunOptions } from './spec.js';
 import { launchContainer, killAndReap } from './start/sequence.js';
 import { failAt } from './start/fail-point.js';
+import { DEFAULT_LIFECYCLE } from './supervisor/config.js';
+import { findInitBinary, withInit } from './supervisor/init-binary.js';
 import { waitExit } from './start/stage0.js';
 
 export interface RunResult { exitCode: number; id: string }
@@ -40,6 +42,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
     id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
     image: image.config, opts, allCaps: capNamesAll(),
   });
+  if (opts.init) spec.lifecycle = { ...DEFAULT_LIFECYCLE, init: findInitBinary() };
   const clog = log.child({ ctr: id.slice(0, 12) });
   const rollback = new RollbackStack(clog);
   let launched;
@@ -54,7 +57,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
     store.saveConfig(spec);
     failAt('config-saved');
     launched = await launchContainer({
-      spec, layout, layerDirs: images.layerDirs(image), log: clog, rollback,
+      spec: withInit(spec), layout, layerDirs: images.layerDirs(image), log: clog, rollback,
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
     });
     store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });

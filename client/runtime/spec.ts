@@ -67,6 +67,8 @@ export interface RunOptions {
   groupAdd: string[];
   dns: string[];
   addHosts: { name: string; ip: string }[];
+  /** --init: a static init (tini/catatonit) runs as PID 1 in front of the command. */
+  init?: boolean;
 }
 
 /** Docker's rule: --entrypoint replaces the image's and drops its Cmd; args replace Cmd. */

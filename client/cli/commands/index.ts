@@ -48,7 +48,7 @@ function lifecycleCommands(): Record<string, Loader[]> {
     ps: [() => import('./ps.js')], logs: [() => import('./logs.js')], inspect: [() => import('./inspect.js')],
     rm: [() => import('./rm.js')], wait: [() => import('./wait.js')], exec: [() => import('./exec.js')],
     create: [() => import('./create.js')], stop: [() => import('./stop.js')], kill: [() => import('./kill.js')],
-    restart: [() => import('./restart.js')], start: [() => import('./start.js')],
+    restart: [() => import('./restart.js')], start: [() => import('./start.js')], attach: [() => import('./attach.js')],
     container: groups, system: groups,
   };
 }

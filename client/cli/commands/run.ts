@@ -22,7 +22,7 @@ export function register(program: Command, ctx: CommandContext): void {
         process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), toLifecycleOptions(flags), log)}\n`);
         return;
       }
-      const result = await runContainer(image, toRunOptions(flags, command), log);
+      const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log);
       ctx.setExitCode(result.exitCode);
     });
 }

@@ -2,6 +2,7 @@
 // capabilities no more than the container's), concurrent rm -f/stop on one container. Root and rootless.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnCli } from '../../../support/spawn-cli.js';
 import { capsOf } from '../run-helpers.js';
 import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
 
@@ -35,6 +36,28 @@ describe('stop, kill and exec', () => {
     // -t 100: only a forwarded SIGTERM can end it before the test's own time limit.
     assert.equal((await fx.cli(['stop', '-t', '100', 'inited'])).code, 0);
     assert.equal((await fx.cli(['inspect', '-f', '{{.State.ExitCode}}', 'inited'])).stdout, '143\n');
+    await fx.cleanAndCheck(before);
+  });
+
+  test('run --init in the foreground: tini is PID 1 there too', async () => {
+    const r = await fx.cli(['run', '--rm', '--init', 'busybox', 'cat', '/proc/1/cmdline']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.replaceAll('\0', ' ').trim(), '/dev/init -- cat /proc/1/cmdline');
+  });
+
+  test('attach follows the output from now on and exits with the container\'s code', async () => {
+    const before = await fx.snapshot();
+    assert.equal((await fx.cli(['run', '-d', '--name', 'att2', 'busybox', 'sh', '-c', 'while true; do echo tick; sleep 0.1; [ -f /go ] && exit 6; done'])).code, 0);
+    const att = spawnCli(['attach', 'att2'], { env: fx.env.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    att.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+    await fx.until('attach prints the ticks', () => out.includes('tick\n'));
+    assert.equal((await fx.cli(['exec', 'att2', 'touch', '/go'])).code, 0);
+    const code = await new Promise<number | null>((r) => att.once('exit', (c) => r(c)));
+    assert.equal(code, 6);
+    const no = await fx.cli(['attach', 'att2']);
+    assert.equal(no.code, 125);
+    assert.match(no.stderr, /is not running/);
     await fx.cleanAndCheck(before);
   });
 
