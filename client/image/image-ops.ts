@@ -1,8 +1,11 @@
 // Image verbs over the store: tag, rmi (refusing images that containers use unless forced), prune, system df.
 // Reference counting: a layer is kept while an image lists it; an image while a name or a container uses it.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MyctrPaths } from '../paths.js';
 import { ContainerStore } from '../runtime/container-store.js';
 import { ConflictError, MyctrError, NotFoundError } from '../runtime/errors.js';
+import { lockHolder } from './lock.js';
 import { localName } from './reference.js';
 import type { ImageRecord, ImageStore } from './store.js';
 
@@ -62,12 +65,29 @@ function safeLocal(ref: string): string | undefined {
   try { return localName(ref); } catch { return undefined; }
 }
 
-/** `image prune`: untagged images (`-a`: every image) no container uses; returns ids and bytes freed. */
+/** `image prune`: untagged images (`-a`: every image) no container uses, and abandoned partial downloads. */
 export async function pruneImages(store: ImageStore, paths: MyctrPaths, all: boolean): Promise<{ deleted: string[]; bytes: number }> {
   const users = containersByImage(paths);
   const victims = store.list().filter((i) => !users.has(i.id) && (all || i.names.length === 0)).map((i) => i.id);
   const d = await store.deleteImages(victims);
-  return { deleted: d.images, bytes: d.bytes };
+  return { deleted: d.images, bytes: d.bytes + prunePartialDownloads(store) };
+}
+
+/** Removes partial blob downloads no pull is working on (their lock is free); returns the bytes freed. */
+function prunePartialDownloads(store: ImageStore): number {
+  const dir = join(store.dir, 'downloads');
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return 0; }
+  let bytes = 0;
+  for (const f of names) {
+    if (!f.endsWith('.partial')) continue;
+    const lock = join(dir, `${f.slice(0, -'.partial'.length)}.lock`);
+    if (lockHolder(lock) !== undefined) continue;
+    try { bytes += statSync(join(dir, f)).size; } catch { continue; }
+    rmSync(join(dir, f), { force: true });
+    rmSync(lock, { force: true });
+  }
+  return bytes;
 }
 
 export interface DiskUsage { images: { total: number; active: number; size: number; reclaimable: number }; layers: { count: number; size: number } }

@@ -118,6 +118,21 @@ describe('pull', () => {
     assert.deepEqual(storeLayers(env), [big.diffId.slice(7)]);
   });
 
+  test('`image prune` removes an abandoned partial download', async (t) => {
+    if (!ready(t)) return;
+    const l = makeLayer([file('p', randomBytes(50_000).toString('base64'))]);
+    skopeoCopy(writeArchive(join(work, 'prune.tar'), ociArchive([{ layers: [l], configJson: makeConfig([l]) }])), `${reg!.host}/t/prune:1`);
+    const env = testEnv({ cleanupOwner: { after } });
+    const cli = cliIn(env);
+    proxy!.sabotage(l.digest, 'cut');
+    assert.equal((await cli(['pull', `${proxy!.host}/t/prune:1`])).code, 125);
+    const partial = join(env.root, 'storage', 'downloads', `${l.digest.slice(7)}.partial`);
+    assert.ok(statSync(partial).size > 0);
+    const p = await cli(['image', 'prune']);
+    assert.equal(p.code, 0, p.stderr);
+    assert.throws(() => statSync(partial), /ENOENT/);
+  });
+
   test('a corrupted blob is refused (digest mismatch) and leaves nothing', async (t) => {
     if (!ready(t)) return;
     const l = makeLayer([file('c', randomBytes(20_000).toString('base64'))]);
