@@ -109,6 +109,8 @@ export function toInstruction(raw: RawInstruction, escape: '\\' | '`'): Instruct
       const flags: CopyFlags = { link: f.has('link') && one(f, 'link') !== 'false', parents: f.has('parents') && one(f, 'parents') !== 'false', exclude: f.get('exclude') ?? [] };
       for (const k of ['from', 'chown', 'chmod'] as const) { const v = one(f, k); if (v !== undefined) flags[k] = v; }
       if (flags.chmod !== undefined) need(/^[0-7]{3,4}$/.test(flags.chmod), `invalid --chmod \`${flags.chmod}\``, 'give an octal mode such as 0755');
+      // Parsed so that the error names the flag, but not implemented yet: refusing beats copying the wrong files.
+      if (flags.exclude.length || flags.parents) need(false, `${raw.keyword} --${flags.parents ? 'parents' : 'exclude'} is not supported yet`);
       const checksum = one(f, 'checksum');
       return { ...base, kind: isAdd ? 'add' : 'copy', sources: words.slice(0, -1), dest: words[words.length - 1]!, heredocs: raw.heredocs,
         flags, ...(checksum !== undefined ? { checksum } : {}), keepGitDir: f.has('keep-git-dir') };

@@ -51,6 +51,10 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
   const title = (text: string) => `[${label} ${n}/${total}] ${text.replace(/\s*\n\s*/g, ' ')}`;
   const ref = processWord(stage.from.image, (k) => input.globals.get(k), cf.escape);
   const fromStep = input.progress.step(title(`FROM ${ref}`));
+  const platform = stage.from.platform !== undefined ? processWord(stage.from.platform, (k) => input.globals.get(k), cf.escape) : undefined;
+  if (platform !== undefined && platform !== input.globals.get('BUILDPLATFORM')) {
+    input.log.warn(`${stage.from.pos.file}:${stage.from.pos.line}: FROM --platform=${platform} is not this host's platform (${input.globals.get('BUILDPLATFORM')}); building for the host`);
+  }
   let state: StageState;
   let key: string;
   const dep = input.stageByRef(ref);

@@ -130,6 +130,7 @@ const BAD: { name: string; text: string; message: RegExp }[] = [
   { name: 'ONBUILD FROM', text: 'FROM a\nONBUILD FROM b', message: /FROM isn't allowed as an ONBUILD trigger/ },
   { name: 'line number after continuation', text: 'FROM a\nRUN a \\\n b\nBAD', message: /^Containerfile:4: unknown instruction: BAD/ },
   { name: 'bad chmod', text: 'FROM a\nCOPY --chmod=rwx a b', message: /invalid --chmod/ },
+  { name: 'COPY --exclude (not implemented)', text: 'FROM a\nCOPY --exclude=*.md . /x', message: /COPY --exclude is not supported yet/ },
 ];
 
 for (const c of BAD) {
