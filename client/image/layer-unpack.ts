@@ -22,6 +22,8 @@ export interface UnpackLayerOptions {
   onBytes?: (n: number) => void;
   /** The input is this file (already verified): move it into the layer as its blob instead of copying. */
   blobFile?: string;
+  /** The blob's digest, already verified by the caller (skips hashing it again). */
+  blobDigest?: string;
   /** Refuse unless the plain tar hashes to this diff id. */
   expectDiffId?: string;
   /** Prefix of error messages (`import`, `layer`). */
@@ -59,7 +61,7 @@ async function unpackInto(input: Readable, tmp: string, opts: UnpackLayerOptions
   const blobHash = createHash('sha256');
   let read = 0;
   const counted = input.pipe(new Transform({
-    transform(chunk: Buffer, _enc, cb) { read += chunk.length; blobHash.update(chunk); opts.onBytes?.(read); cb(null, chunk); },
+    transform(chunk: Buffer, _enc, cb) { read += chunk.length; if (!opts.blobDigest) blobHash.update(chunk); opts.onBytes?.(read); cb(null, chunk); },
   }));
   input.once('error', (err) => counted.destroy(err));
   const blobOut = opts.blobFile === undefined ? createWriteStream(blobPath, { mode: 0o600 }) : undefined;
@@ -117,7 +119,7 @@ async function unpackInto(input: Readable, tmp: string, opts: UnpackLayerOptions
   const warning = unpackWarning(reply);
   return {
     tmpDir: tmp, diffId: `sha256:${hash.digest('hex')}`, size,
-    blob: { digest: `sha256:${blobHash.digest('hex')}`, size: read, compression },
+    blob: { digest: opts.blobDigest ?? `sha256:${blobHash.digest('hex')}`, size: read, compression },
     ...(warning ? { warning } : {}),
   };
 }

@@ -53,7 +53,7 @@ export async function pullImage(store: ImageStore, client: RegistryClient, targe
       const blob = await downloadBlob(client, downloads, l.digest, l.size, (n) => board.bytes(row, n, l.size));
       try {
         board.status(row, 'extracting');
-        const u = await unpackLayerToTmp(store, createReadStream(blob.path), { blobFile: blob.path, expectDiffId: config.rootfs.diff_ids[i]! });
+        const u = await unpackLayerToTmp(store, createReadStream(blob.path), { blobFile: blob.path, blobDigest: l.digest, expectDiffId: config.rootfs.diff_ids[i]! });
         pending.push(u);
         layers[i] = u;
         if (u.warning) warnings.push(u.warning);
