@@ -4,7 +4,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { NotFoundError, UsageError } from '../runtime/errors.js';
-import type { NetworkMode, RunOptions } from '../runtime/spec.js';
+import type { RunOptions } from '../runtime/spec.js';
+import { parseNetworkMode, type ParsedNetwork } from '../network/mode.js';
+import { parsePublish } from '../network/ports.js';
+import { defaultNetworkMode } from '../network/tools.js';
 import type { MountSpec } from '../runtime/setup/plan.js';
 import { parseMountOptions } from '../runtime/setup/mount-options.js';
 
@@ -31,6 +34,9 @@ export interface RawRunFlags {
   groupAdd?: string[];
   dns?: string[];
   addHost?: string[];
+  publish?: string[];
+  publishAll?: boolean;
+  dnsSearch?: string[];
 }
 
 const VOLUME_OPTIONS = new Set(['ro', 'rw', 'z', 'Z', 'rbind', 'bind', 'rprivate', 'private', 'nocopy']);
@@ -110,12 +116,19 @@ export function parseAddHost(spec: string): { name: string; ip: string } {
   return { name, ip };
 }
 
-export function parseNetwork(mode: string | undefined): NetworkMode {
-  if (mode === undefined || mode === 'none' || mode === 'host') return mode ?? 'none';
-  if (mode === 'bridge' || mode === 'slirp4netns' || mode === 'pasta' || mode.startsWith('slirp4netns:') || mode.startsWith('pasta:')) {
-    throw new UsageError(`network mode \`${mode}\` is not available yet`, 'use --network none (loopback only) or --network host');
+/** --network; without it pasta when installed and new enough, else slirp4netns (client/network/tools.ts). */
+export function parseNetwork(mode: string | undefined, defaultMode = defaultNetworkMode): ParsedNetwork {
+  return parseNetworkMode(mode, mode === undefined ? defaultMode() : 'none');
+}
+
+/** --dns-search domains; `.` means "no search list" (Docker). */
+export function parseDnsSearch(values: readonly string[]): string[] {
+  for (const d of values) {
+    if (d !== '.' && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(d)) {
+      throw new UsageError(`invalid --dns-search \`${d}\``, 'give a domain name, e.g. --dns-search example.com');
+    }
   }
-  throw new UsageError(`unknown network mode \`${mode}\``, 'use --network none or --network host');
+  return values.filter((d) => d !== '.');
 }
 
 /** `--security-opt no-new-privileges[=true|false]`; other options are refused rather than ignored. */
@@ -145,6 +158,10 @@ export function toRunOptions(raw: RawRunFlags, args: string[], hostEnv: NodeJS.P
   if (raw.hostname !== undefined && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(raw.hostname)) {
     throw new UsageError(`invalid hostname \`${raw.hostname}\``, 'use letters, digits, dots and dashes, at most 64 characters');
   }
+  for (const d of raw.dns ?? []) {
+    if (isIP(d) === 0) throw new UsageError(`invalid --dns \`${d}\``, 'give an IP address, e.g. --dns 1.1.1.1');
+  }
+  const net = parseNetwork(raw.network);
   return {
     ...(raw.name !== undefined ? { name: raw.name } : {}),
     args,
@@ -158,7 +175,7 @@ export function toRunOptions(raw: RawRunFlags, args: string[], hostEnv: NodeJS.P
     readOnly: raw.readOnly ?? false,
     rm: raw.rm ?? false,
     mounts: [...(raw.volume ?? []).map((v) => parseVolume(v)), ...(raw.tmpfs ?? []).map(parseTmpfs)],
-    network: parseNetwork(raw.network),
+    network: net.mode,
     privileged: raw.privileged ?? false,
     capAdd: raw.capAdd ?? [],
     capDrop: raw.capDrop ?? [],
@@ -166,5 +183,12 @@ export function toRunOptions(raw: RawRunFlags, args: string[], hostEnv: NodeJS.P
     groupAdd: raw.groupAdd ?? [],
     dns: raw.dns ?? [],
     addHosts: (raw.addHost ?? []).map(parseAddHost),
+    netRequest: {
+      allowHostLoopback: net.allowHostLoopback,
+      pastaArgs: net.pastaArgs,
+      publish: (raw.publish ?? []).flatMap(parsePublish),
+      publishAll: raw.publishAll ?? false,
+      dnsSearch: parseDnsSearch(raw.dnsSearch ?? []),
+    },
   };
 }

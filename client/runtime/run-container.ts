@@ -2,6 +2,7 @@
 // the exit and (--rm) remove everything. Any failure before the workload runs unwinds every host-side effect.
 import { constants } from 'node:os';
 import { ImageStore } from '../image/store.js';
+import { networkAttacher, prepareNetwork } from '../network/prepare.js';
 import type { Logger } from '../log.js';
 import { resolvePaths, ensurePrivateDir } from '../paths.js';
 import { capNamesAll } from './caps-list.js';
@@ -44,6 +45,14 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   });
   if (opts.init) spec.lifecycle = { ...DEFAULT_LIFECYCLE, init: findInitBinary() };
   const clog = log.child({ ctr: id.slice(0, 12) });
+  // Ports are checked (and random ones picked) before anything exists, so a taken port leaves nothing behind.
+  spec.net = await prepareNetwork({
+    mode: spec.network, request: opts.netRequest, rootless: paths.rootless, log: clog,
+    exposedPorts: (image.config as { ExposedPorts?: Record<string, unknown> }).ExposedPorts,
+  });
+  const attachNetwork = networkAttacher(spec.network, spec.net, {
+    runDir: store.layout(id).runDir, runRoot: paths.runRoot, id, rootless: paths.rootless, log: clog,
+  });
   const rollback = new RollbackStack(clog);
   let launched;
   const startedAt = new Date().toISOString();
@@ -59,6 +68,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
     launched = await launchContainer({
       spec: withInit(spec), layout, layerDirs: images.layerDirs(image), log: clog, rollback,
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+      ...(attachNetwork ? { attachNetwork } : {}),
     });
     store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });
     failAt('state-saved');

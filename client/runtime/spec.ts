@@ -5,7 +5,9 @@ import type { MountSpec } from './setup/plan.js';
 import { UsageError } from './errors.js';
 import type { LifecycleConfig } from './supervisor/config.js';
 
-export type NetworkMode = 'none' | 'host';
+import type { NetworkMode, NetworkRequest, NetworkSettings } from '../network/types.js';
+
+export type { NetworkMode };
 
 export interface ContainerSpec {
   id: string;
@@ -31,6 +33,8 @@ export interface ContainerSpec {
   autoRemove: boolean;
   dns: string[];
   addHosts: { name: string; ip: string }[];
+  /** Ports, resolver view and options of a user-mode network (client/network); absent for older records. */
+  net?: NetworkSettings;
   /** Detached-container settings (restart, logs, stop); absent in records written before they existed. */
   lifecycle?: LifecycleConfig;
 }
@@ -67,6 +71,8 @@ export interface RunOptions {
   groupAdd: string[];
   dns: string[];
   addHosts: { name: string; ip: string }[];
+  /** -p/-P/--dns-search and network-mode options (client/network). */
+  netRequest?: NetworkRequest;
   /** --init: a static init (tini/catatonit) runs as PID 1 in front of the command. */
   init?: boolean;
 }

@@ -20,6 +20,8 @@ export const COMMAND_MODULES: Record<string, Loader[]> = {
   images: [() => import('./images.js')],
   bootstrap: [() => import('./bootstrap.js')],
   import: [() => import('./import.js')],
+  port: [() => import('./port.js')],
+  info: [() => import('./info.js')],
   build: [() => import('./build.js')],
   ...mergeLoaders(lifecycleCommands(), imageCommands()),
 };

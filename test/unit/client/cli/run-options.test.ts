@@ -131,13 +131,17 @@ test('parseAddHost: name:ip for IPv4, IPv6 and host-gateway', () => {
   }
 });
 
-test('parseNetwork: none by default, host, and clear errors for the rest', () => {
-  assert.equal(parseNetwork(undefined), 'none');
-  assert.equal(parseNetwork('none'), 'none');
-  assert.equal(parseNetwork('host'), 'host');
-  for (const m of ['bridge', 'pasta', 'slirp4netns:port_handler=slirp4netns']) {
-    throwsWith(() => parseNetwork(m), UsageError, /is not available yet/);
-  }
+test('parseNetwork: the default mode when absent, the named modes and their options, clear errors for the rest', () => {
+  assert.deepEqual(parseNetwork(undefined, () => 'slirp4netns'), { mode: 'slirp4netns', allowHostLoopback: false, pastaArgs: [] });
+  assert.equal(parseNetwork(undefined, () => 'pasta').mode, 'pasta');
+  assert.equal(parseNetwork('none').mode, 'none');
+  assert.equal(parseNetwork('host').mode, 'host');
+  assert.deepEqual(parseNetwork('slirp4netns:allow_host_loopback=true,port_handler=slirp4netns'),
+    { mode: 'slirp4netns', allowHostLoopback: true, pastaArgs: [] });
+  assert.deepEqual(parseNetwork('pasta:--map-gw,-4'), { mode: 'pasta', allowHostLoopback: true, pastaArgs: ['-4'] });
+  throwsWith(() => parseNetwork('bridge'), UsageError, /needs the root helper/);
+  throwsWith(() => parseNetwork('slirp4netns:mtu=9'), UsageError, /unsupported slirp4netns option `mtu=9`/);
+  throwsWith(() => parseNetwork('pasta:--netns=/x'), UsageError, /unsupported pasta option `--netns=\/x`/);
   throwsWith(() => parseNetwork('container:abc'), UsageError, /unknown network mode `container:abc`/);
 });
 
@@ -152,9 +156,10 @@ test('parseSecurityOpts: no-new-privileges forms; others refused', () => {
 });
 
 test('toRunOptions: defaults for an empty flag set', () => {
-  assert.deepEqual(toRunOptions({}, ['sh'], {}), {
+  assert.deepEqual(toRunOptions({ network: 'none' }, ['sh'], {}), {
     args: ['sh'], env: [], interactive: false, tty: false, readOnly: false, rm: false, mounts: [], network: 'none',
     privileged: false, capAdd: [], capDrop: [], noNewPrivileges: false, groupAdd: [], dns: [], addHosts: [],
+    netRequest: { allowHostLoopback: false, pastaArgs: [], publish: [], publishAll: false, dnsSearch: [] },
   });
 });
 

@@ -70,3 +70,14 @@ test('readHostFile returns the text, or "" for a missing file', () => {
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('user-mode networks: the network\'s nameservers and search list; host.containers.internal and host-gateway', () => {
+  const net = { allowHostLoopback: false, pastaArgs: [], ports: [], nameservers: ['10.0.2.3'], search: ['corp.example'], hostGateway: '192.0.2.2' };
+  const s = { ...spec({ network: 'slirp4netns', addHosts: [{ name: 'gw', ip: 'host-gateway' }] }), net };
+  assert.equal(resolvConfFile(s, HOST_RESOLV), 'search corp.example\nnameserver 10.0.2.3\n');
+  assert.equal(resolvConfFile({ ...s, dns: ['9.9.9.9'] }, HOST_RESOLV), 'search corp.example\nnameserver 9.9.9.9\n');
+  const hosts = hostsFile(s, HOST_HOSTS);
+  assert.match(hosts, /^192\.0\.2\.2\tgw$/m);
+  assert.match(hosts, /^192\.0\.2\.2\thost\.containers\.internal host\.docker\.internal$/m);
+  assert.doesNotMatch(hostsFile(spec({ network: 'none' }), HOST_HOSTS), /host\.containers\.internal/);
+});
