@@ -1,14 +1,15 @@
 // Section `build`: a small multi-stage Containerfile (WORKDIR, COPY, RUN in a builder stage, COPY --from and
 // a COPY of a config file in the final one) built three ways — cold (--no-cache), fully cached, and after a
 // change to the one file the last COPY copies — by myctr beside `podman build` on the same busybox rootfs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import { myctrFixture } from '../myctr.js';
 import { PODMAN_IMAGE, podmanFixture } from '../peers.js';
+import { busyboxRootfs } from '../rootfs.js';
 import { measureRows, memoryNotes, type Candidate } from '../rows.js';
 import type { Goal, Section } from '../section.js';
-import { exec, errorLine } from '../tools.js';
+import { exec, errorLine, which } from '../tools.js';
 
 const TITLE = 'build a 2-stage Containerfile (3 COPY, 1 RUN): cold, fully cached, after changing one copied file';
 
@@ -22,6 +23,10 @@ COPY --from=builder /src/app /app
 COPY config.txt /etc/app.conf
 CMD ["cat", "/app"]
 `;
+
+function readFileOr(path: string): string {
+  try { return readFileSync(path, 'utf8'); } catch { return ''; }
+}
 
 const unavailable = (reason: string): Candidate['cmd'] => ({ status: 'unavailable', reason });
 
@@ -39,6 +44,37 @@ function context(ctx: BenchContext, tool: string): string {
 /** `sh -c` that rewrites config.txt with a new value, then runs the build: a one-file change every run. */
 function afterChange(dir: string, argv: readonly string[], env?: NodeJS.ProcessEnv): Candidate['cmd'] {
   return { argv: ['sh', '-c', `date +%s%N > ${join(dir, 'config.txt')}; exec "$@" >/dev/null`, 'sh', ...argv], ...(env ? { env } : {}) };
+}
+
+type PodmanBuildBase = { ok: true; base: string[]; image: string } | { ok: false; status: 'not installed' | 'unavailable'; reason: string };
+
+/**
+ * Podman for builds: the shared fixture when it works; else (its probe is a `podman run`, which crun refuses
+ * rootless on hybrid-cgroup hosts) a store of our own with the same rootfs imported, since a chroot-isolated
+ * build needs no OCI runtime.
+ */
+async function podmanForBuild(ctx: BenchContext): Promise<PodmanBuildBase> {
+  const p = await podmanFixture(ctx);
+  if (p.ok) return { ok: true, base: [...p.setup.base], image: PODMAN_IMAGE };
+  const podman = which('podman');
+  if (!podman) return { ok: false, status: 'not installed', reason: 'podman is not on PATH' };
+  const dir = join(ctx.tmp, 'podman-build');
+  const base = [podman, '--root', join(dir, 'root'), '--runroot', join(dir, 'runroot'), '--tmpdir', join(dir, 'tmp')];
+  ctx.onCleanup('podman build storage', async () => {
+    // Rootless, the store holds subordinate-owned files: remove them from podman's user namespace.
+    if (ctx.host.mode === 'rootless') {
+      await exec([...base, 'unshare', 'rm', '-rf', join(dir, 'root'), join(dir, 'runroot')]);
+      // The pause process (catatonit -P) that holds that user namespace was started for this store.
+      const pause = Number.parseInt(readFileOr(join(dir, 'tmp', 'pause.pid')), 10);
+      if (pause > 1) try { process.kill(pause, 'SIGKILL'); } catch { /* gone already */ }
+    } else {
+      await exec([...base, 'system', 'reset', '-f']);
+    }
+  });
+  const rootfs = await busyboxRootfs(ctx);
+  const imported = await exec([...base, 'import', rootfs.tar, PODMAN_IMAGE]);
+  if (imported.code !== 0) return { ok: false, status: 'unavailable', reason: `podman import: ${errorLine(imported.stderr)}` };
+  return { ok: true, base, image: PODMAN_IMAGE };
 }
 
 export const section: Section = {
@@ -59,14 +95,14 @@ export const section: Section = {
     } else {
       for (const id of ['cold', 'cached', 'changed']) rows.push({ id: `myctr-${id}`, label: `myctr build (${id})`, cmd: unavailable(m.reason) });
     }
-    const p = await podmanFixture(ctx);
+    const p = await podmanForBuild(ctx);
     if (p.ok) {
       const dir = context(ctx, 'podman');
       // chroot isolation: crun refuses hybrid-cgroup hosts, and buildah's chroot runner needs no OCI runtime.
-      const build = [...p.setup.base, 'build', '-q', '--isolation', 'chroot', '--network', 'host', '--build-arg', `BASE=${PODMAN_IMAGE}`, '-t', 'bench-build', dir];
+      const build = [...p.base, 'build', '-q', '--isolation', 'chroot', '--network', 'host', '--build-arg', `BASE=${p.image}`, '-t', 'bench-build', dir];
       const seed = await exec(build);
       const bad = seed.code !== 0 ? unavailable(`podman build: ${errorLine(seed.stderr)}`) : undefined;
-      rows.push({ id: 'podman-cold', label: 'podman build --no-cache', cmd: bad ?? { argv: [...p.setup.base, 'build', '--no-cache', ...build.slice(p.setup.base.length + 1)] } });
+      rows.push({ id: 'podman-cold', label: 'podman build --no-cache', cmd: bad ?? { argv: [...p.base, 'build', '--no-cache', ...build.slice(p.base.length + 1)] } });
       rows.push({ id: 'podman-cached', label: 'podman build (all cached)', cmd: bad ?? { argv: build } });
       rows.push({ id: 'podman-changed', label: 'podman build (config.txt changed)', cmd: bad ?? afterChange(dir, build) });
       notes.push('podman builds with --isolation chroot (crun refuses this host\'s hybrid cgroups) and --network host, as myctr\'s RUN does');
