@@ -2,6 +2,7 @@
 // lifecycle settings, state `created` — with every step undone if a later one fails. Nothing runs yet.
 import { ImageStore } from '../../image/store.js';
 import type { Logger } from '../../log.js';
+import { prepareNetwork } from '../../network/prepare.js';
 import { ensurePrivateDir, resolvePaths } from '../../paths.js';
 import { capNamesAll } from '../caps-list.js';
 import { ContainerStore, bootId } from '../container-store.js';
@@ -40,6 +41,11 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
       image: image.config, opts, allCaps: capNamesAll() }),
     lifecycle,
   };
+  // Ports are checked (and free ones picked) before the record exists (client/network/prepare.ts).
+  spec.net = await prepareNetwork({
+    mode: spec.network, request: opts.netRequest, rootless: paths.rootless, log,
+    exposedPorts: (image.config as { ExposedPorts?: Record<string, unknown> }).ExposedPorts,
+  });
   const rollback = new RollbackStack(log);
   try {
     reserveName(store, spec, opts.name === undefined);

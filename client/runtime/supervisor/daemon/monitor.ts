@@ -2,11 +2,14 @@
 // output piped into the json-file log, records running/exited state atomically, stops it, and applies the
 // restart policy. Holds no lock: the CLI verb that asked holds the container's lock meanwhile.
 import type { ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { ReadStream } from 'node:tty';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImageStore } from '../../../image/store.js';
 import type { Logger } from '../../../log.js';
+import { networkAttacher } from '../../../network/prepare.js';
+import { isRoot } from '../../../paths.js';
 import { bootId, type ContainerState, type ContainerStore } from '../../container-store.js';
 import { MyctrError, messageOf } from '../../errors.js';
 import { RollbackStack } from '../../rollback.js';
@@ -46,10 +49,15 @@ export class Monitor {
     const writer = new JsonFileWriter(prepareLogPath(store, this.id), lc.log);
     this.stopRequested = false;
     let launched;
+    // The user-mode network helper (slirp4netns/pasta) is owned here and stopped when the container exits.
+    const attachNetwork = spec.net && networkAttacher(spec.network, spec.net, {
+      runDir: store.layout(this.id).runDir, runRoot: dirname(store.runDir), id: this.id, rootless: !isRoot(), log,
+    });
     try {
       launched = await launchContainer({
         spec: withInit(spec), layout: store.layout(this.id), layerDirs: images.layerDirs(images.resolve(spec.image.id)),
         log, rollback, stdio: ['ignore', 'pipe', 'pipe'],
+        ...(attachNetwork ? { attachNetwork } : {}),
       });
     } catch (err) {
       await rollback.unwind();
