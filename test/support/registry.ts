@@ -68,15 +68,34 @@ export interface TestProxy {
   stop(): Promise<void>;
 }
 
-export async function startProxy(target: TestRegistry): Promise<TestProxy> {
+/**
+ * With `bearer`, the proxy acts as a token-auth registry (distribution's token flow): requests without
+ * `Authorization: Bearer <token>` get a 401 with a Bearer challenge pointing at `/token` here, which hands out
+ * the token for Basic credentials of that user (and an anonymous token that is refused).
+ */
+export async function startProxy(target: TestRegistry, bearer?: { user: string; password: string }): Promise<TestProxy> {
   const log: ProxyLog[] = [];
   const plans = new Map<string, 'cut' | 'corrupt'>();
+  const TOKEN = 'test-token-1234';
+  let port = 0;
   const server: Server = createServer((req, res) => {
     log.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.range ? { range: req.headers.range } : {}) });
+    if (bearer && req.url?.startsWith('/token')) {
+      const basic = `Basic ${Buffer.from(`${bearer.user}:${bearer.password}`).toString('base64')}`;
+      const scope = new URL(req.url, 'http://x').searchParams.get('scope') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ token: req.headers.authorization === basic && scope.startsWith('repository:') ? TOKEN : 'anonymous' }));
+      return;
+    }
+    if (bearer && req.headers.authorization !== `Bearer ${TOKEN}`) {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="test-registry"`, 'content-type': 'application/json' });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
     const digest = /\/blobs\/(sha256:[0-9a-f]{64})$/.exec(req.url ?? '')?.[1];
     const plan = req.method === 'GET' && digest ? plans.get(digest) : undefined;
     if (plan && digest) plans.delete(digest);
-    const up = request({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
+    const up = request({ host: '127.0.0.1', port: target.port, path: req.url, method: req.method, headers: { ...req.headers, authorization: '' } }, (upRes) => {
       if (!plan) { res.writeHead(upRes.statusCode ?? 502, upRes.headers); upRes.pipe(res); return; }
       const chunks: Buffer[] = [];
       upRes.on('data', (c: Buffer) => chunks.push(c));
@@ -95,7 +114,7 @@ export async function startProxy(target: TestRegistry): Promise<TestProxy> {
     req.pipe(up);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  port = (server.address() as { port: number }).port;
   return {
     host: `127.0.0.1:${port}`, log,
     sabotage: (d, how) => { plans.set(d, how); },

@@ -183,6 +183,29 @@ describe('push', () => {
 });
 
 describe('auth', () => {
+  test('Bearer token auth: a token from the realm with the stored credentials, for pull and push', async (t) => {
+    if (!ready(t)) return;
+    const tokenProxy = await startProxy(reg!, AUTH);
+    t.after(() => tokenProxy.stop());
+    const l: BuiltLayer[] = [makeLayer([file('tok', `token ${Math.random()}\n`)])];
+    const cfg = makeConfig(l);
+    skopeoCopy(writeArchive(join(work, 'token.tar'), ociArchive([{ layers: l, configJson: cfg }])), `${reg!.host}/t/tok:1`);
+    const env = testEnv({ cleanupOwner: { after } });
+    const cli = cliIn(env);
+    const denied = await cli(['pull', `${tokenProxy.host}/t/tok:1`]);
+    assert.equal(denied.code, 125);
+    assert.match(denied.stderr, /authentication required/);
+    const login = await cli(['login', '-u', AUTH.user, '--password-stdin', tokenProxy.host], `${AUTH.password}\n`);
+    assert.equal(login.code, 0, login.stderr);
+    const p = await cli(['pull', `${tokenProxy.host}/t/tok:1`]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.equal(p.stdout.trim(), sha(cfg).slice(7));
+    assert.ok(tokenProxy.log.some((r) => r.url.startsWith('/token?') && r.url.includes('scope=repository%3At%2Ftok%3Apull')), 'a pull-scoped token was asked for');
+    const push = await cli(['push', `${tokenProxy.host}/t/tok:1`, `${tokenProxy.host}/t/tok2:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.ok(tokenProxy.log.some((r) => r.url.includes('scope=repository%3At%2Ftok2%3Apull%2Cpush')), 'a push-scoped token was asked for');
+  });
+
   test('htpasswd registry: refused without login, works after `myctr login`; the login file is 0600', async (t) => {
     if (!ready(t) || !requireFeature(t, htpasswdProbe)) return;
     const l: BuiltLayer[] = [makeLayer([file('secret', 'inside\n')])];
