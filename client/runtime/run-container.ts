@@ -14,6 +14,7 @@ import { generateName, newContainerId } from './names.js';
 import { RollbackStack } from './rollback.js';
 import { buildSpec, type RunOptions } from './spec.js';
 import { launchContainer, killAndReap } from './start/sequence.js';
+import type { PrespawnedInit } from './start/init-process.js';
 import { failAt } from './start/fail-point.js';
 import { DEFAULT_LIFECYCLE } from './supervisor/config.js';
 import { findInitBinary, withInit } from './supervisor/init-binary.js';
@@ -27,7 +28,7 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return code ?? 125;
 }
 
-export async function runContainer(imageRef: string, opts: RunOptions, log: Logger): Promise<RunResult> {
+export async function runContainer(imageRef: string, opts: RunOptions, log: Logger, prespawned?: PrespawnedInit): Promise<RunResult> {
   const paths = resolvePaths();
   if (paths.runRootFallback) log.warn(`XDG_RUNTIME_DIR is not set or not yours; using ${paths.runRoot}`);
   if (paths.rootless && currentUserIdMap().single) {
@@ -69,6 +70,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
       spec: withInit(spec), layout, layerDirs: images.layerDirs(image), log: clog, rollback,
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
       ...(attachNetwork ? { attachNetwork } : {}),
+      ...(prespawned ? { prespawned } : {}),
     });
     store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });
     failAt('state-saved');
@@ -94,8 +96,9 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
     terminal.restore();
   }
   const exitCode = execError?.exitCode ?? exitCodeOf(code, signal);
-  store.saveState(id, { status: 'stopped', startedAt, finishedAt: new Date().toISOString(), exitCode, bootId: bootId() });
+  // With --rm the record is deleted right away: writing (and fsyncing) its final state would be wasted.
   if (spec.autoRemove) await store.remove(id, spec.name);
+  else store.saveState(id, { status: 'stopped', startedAt, finishedAt: new Date().toISOString(), exitCode, bootId: bootId() });
   if (execError) throw execError;
   return { exitCode, id };
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './index.js';
 import { log } from '../../log.js';
-import { runContainer } from '../../runtime/run-container.js';
+import { prespawnInit } from '../../runtime/start/init-process.js';
 import { collect } from '../collect.js';
 import { toRunOptions, type RawRunFlags } from '../run-options.js';
 import { toLifecycleOptions, type RawLifecycleFlags } from '../../runtime/supervisor/flags.js';
@@ -22,7 +22,14 @@ export function register(program: Command, ctx: CommandContext): void {
         process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), toLifecycleOptions(flags), log)}\n`);
         return;
       }
-      const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log);
+      // Start the container's init first, so its Node start-up overlaps with loading the runtime and
+      // resolving the image (not with a terminal: the pty socket is made with the FFI later).
+      const prespawned = flags.tty ? undefined : prespawnInit({
+        hostNetwork: flags.network === 'host',
+        stdio: [flags.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
+      });
+      const { runContainer } = await import('../../runtime/run-container.js');
+      const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log, prespawned);
       ctx.setExitCode(result.exitCode);
     });
 }
