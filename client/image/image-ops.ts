@@ -6,6 +6,7 @@ import type { MyctrPaths } from '../paths.js';
 import { ContainerStore } from '../runtime/container-store.js';
 import { ConflictError, MyctrError, NotFoundError } from '../runtime/errors.js';
 import { lockHolder } from './lock.js';
+import { deleteImages, removeNames, setName } from './store-gc.js';
 import { localName } from './reference.js';
 import type { ImageRecord, ImageStore } from './store.js';
 
@@ -24,7 +25,7 @@ export function containersByImage(paths: MyctrPaths): Map<string, string[]> {
 export async function tagImage(store: ImageStore, source: string, target: string): Promise<string> {
   const img = store.resolve(source);
   const name = localName(target);
-  await store.setName(name, img.id);
+  await setName(store, name, img.id);
   return name;
 }
 
@@ -42,7 +43,7 @@ export async function removeImages(store: ImageStore, paths: MyctrPaths, refs: r
     const img = store.resolve(ref);
     const byName = img.names.find((n) => n === ref || n === safeLocal(ref) || n.endsWith(`/${ref}`) || n.endsWith(`/${ref}:latest`));
     if (byName && img.names.length > 1 && !force) {
-      res.untagged.push(...(await store.removeNames([byName])));
+      res.untagged.push(...(await removeNames(store, [byName])));
       continue;
     }
     const ctrs = users.get(img.id) ?? [];
@@ -54,7 +55,7 @@ export async function removeImages(store: ImageStore, paths: MyctrPaths, refs: r
   }
   if (toDelete.length) {
     res.untagged.push(...toDelete.flatMap((i) => i.names));
-    const d = await store.deleteImages(toDelete.map((i) => i.id));
+    const d = await deleteImages(store, toDelete.map((i) => i.id));
     res.deleted.push(...d.images);
     res.layers = d.layers.length;
   }
@@ -69,7 +70,7 @@ function safeLocal(ref: string): string | undefined {
 export async function pruneImages(store: ImageStore, paths: MyctrPaths, all: boolean): Promise<{ deleted: string[]; bytes: number }> {
   const users = containersByImage(paths);
   const victims = store.list().filter((i) => !users.has(i.id) && (all || i.names.length === 0)).map((i) => i.id);
-  const d = await store.deleteImages(victims);
+  const d = await deleteImages(store, victims);
   return { deleted: d.images, bytes: d.bytes + prunePartialDownloads(store) };
 }
 

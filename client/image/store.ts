@@ -1,6 +1,6 @@
 // The image store under `<root>/storage/`: content-addressed layers (unpacked trees), image records and the
 // name index. Readers take no lock; every mutation runs under `storage/.lock`. Layout: docs/STORAGE.md.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MyctrPaths } from '../paths.js';
 import { MyctrError, NotFoundError, UsageError } from '../runtime/errors.js';
@@ -85,6 +85,11 @@ export class ImageStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new MyctrError('MYCTR_IMAGE', `read \`${this.reposPath}\`: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** Replaces repositories.json (sorted); call under the lock. */
+  writeRepositories(repos: Record<string, string>): void {
+    writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
   }
 
   /** All images, newest first. */
@@ -216,7 +221,7 @@ export class ImageStore {
       writeFileAtomic(this.recordPath(id), `${JSON.stringify(stored, null, 2)}\n`);
       const repos = this.repositories();
       for (const n of opts.names) repos[n] = id;
-      writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
+      this.writeRepositories(repos);
     } finally {
       lock.release();
     }
@@ -235,63 +240,13 @@ export class ImageStore {
     return this.layer(diffId)?.blob && existsSync(p) ? p : undefined;
   }
 
-  /** Points `name` (canonical) at image `id`, moving it off any other image. */
-  async setName(name: string, id: string): Promise<void> {
-    await this.withLock(() => {
-      const repos = this.repositories();
-      repos[name] = id;
-      writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
-    });
-  }
-
-  /** Removes names (canonical); returns those that existed. */
-  async removeNames(names: readonly string[]): Promise<string[]> {
-    return this.withLock(() => {
-      const repos = this.repositories();
-      const gone = names.filter((n) => n in repos);
-      for (const n of gone) delete repos[n];
-      if (gone.length) writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
-      return gone;
-    });
-  }
-
-  /**
-   * Deletes image records (and their names), then every layer no remaining image references. The records go
-   * first, so a crash in between leaves only unreferenced layers, which the next prune frees.
-   */
-  async deleteImages(ids: readonly string[]): Promise<{ images: string[]; layers: string[]; bytes: number }> {
-    const doomed: string[] = [];
-    let bytes = 0;
-    await this.withLock(() => {
-      const repos = this.repositories();
-      let changed = false;
-      for (const [n, id] of Object.entries(repos)) if (ids.includes(id)) { delete repos[n]; changed = true; }
-      if (changed) writeFileAtomic(this.reposPath, `${JSON.stringify(sortedObject(repos), null, 2)}\n`);
-      for (const id of ids) {
-        for (const f of [this.recordPath(id), join(this.imagesDir, `${id}.config.json`)]) rmSync(f, { force: true });
-      }
-      fsyncDir(this.imagesDir);
-      const used = new Set(this.list().flatMap((i) => i.layers));
-      for (const hex of this.layerHexes()) {
-        const diffId = `sha256:${hex}`;
-        if (used.has(diffId)) continue;
-        bytes += this.layer(diffId)?.size ?? 0;
-        // Renamed to a tmp name under the lock: readers never see a half-deleted layer under its real name.
-        const tmp = this.createLayerTmp();
-        renameSync(this.layerPath(diffId), join(tmp, 'layer'));
-        doomed.push(tmp);
-      }
-    });
-    for (const d of doomed) await removeTree(d);
-    return { images: [...ids], layers: doomed, bytes };
-  }
-
   /** Hex names of the layers in the store (final names only). */
   layerHexes(): string[] {
     return readdirSync(this.layersDir).filter((f) => HEX64.test(f));
   }
 
-  private async withLock<T>(fn: () => T): Promise<T> {
+  /** Runs `fn` holding the store's mutation lock. */
+  async withLock<T>(fn: () => T): Promise<T> {
     const lock = await acquireLock(this.lockPath);
     try { return fn(); } finally { lock.release(); }
   }
@@ -317,7 +272,7 @@ export class ImageStore {
     return readdirSync(this.imagesDir).flatMap((f) => RECORD_FILE.exec(f)?.[1] ?? []);
   }
 
-  private recordPath(id: string): string {
+  recordPath(id: string): string {
     return join(this.imagesDir, `${id}.json`);
   }
 

@@ -46,11 +46,13 @@ function mergeLoaders(...tables: Record<string, Loader[]>[]): Record<string, Loa
 /** Container lifecycle verbs (client/runtime/supervisor); one module per verb, `container`/`system` are groups. */
 function lifecycleCommands(): Record<string, Loader[]> {
   const groups: Loader[] = [() => import('./container.js'), () => import('./system.js')];
+  const pauseCmd: Loader = () => import('./pause.js');
   return {
     ps: [() => import('./ps.js')], logs: [() => import('./logs.js')], inspect: [() => import('./inspect.js')],
     rm: [() => import('./rm.js')], wait: [() => import('./wait.js')], exec: [() => import('./exec.js')],
     create: [() => import('./create.js')], stop: [() => import('./stop.js')], kill: [() => import('./kill.js')],
     restart: [() => import('./restart.js')], start: [() => import('./start.js')], attach: [() => import('./attach.js')],
+    pause: [pauseCmd], unpause: [pauseCmd],
     container: groups, system: groups,
   };
 }

@@ -2,6 +2,7 @@
 import { resolvePaths } from '../../paths.js';
 import { ContainerStore } from '../container-store.js';
 import { logPathForRead } from './log-path.js';
+import { isPaused } from './freezer.js';
 import { currentState } from './state.js';
 import { compileTemplate } from './template.js';
 import { inspectView } from './views.js';
@@ -10,7 +11,10 @@ export function inspectContainers(refs: readonly string[], format?: string): str
   const store = new ContainerStore(resolvePaths());
   const views = refs.map((ref) => {
     const id = store.resolve(ref);
-    return inspectView(store.loadConfig(id), currentState(store, id), logPathForRead(store, id));
+    const st = currentState(store, id);
+    const view = inspectView(store.loadConfig(id), st, logPathForRead(store, id));
+    if (st.status === 'running' && isPaused(id)) Object.assign(view.State as object, { Status: 'paused', Paused: true });
+    return view;
   });
   if (format === undefined || format === 'json') return `${JSON.stringify(views, null, 4)}\n`;
   const t = compileTemplate(format);

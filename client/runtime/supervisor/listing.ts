@@ -3,6 +3,7 @@
 import { resolvePaths } from '../../paths.js';
 import { ContainerStore } from '../container-store.js';
 import type { ContainerSpec } from '../spec.js';
+import { isPaused } from './freezer.js';
 import { currentState } from './state.js';
 import { compileTemplate } from './template.js';
 import { alignTable, psRow, psTable, type PsRow } from './views.js';
@@ -17,6 +18,7 @@ export function containerRows(store: ContainerStore, all: boolean, noTrunc: bool
     const st = currentState(store, id);
     if (!all && st.status !== 'running') continue;
     const row = psRow(spec, st);
+    if (st.status === 'running' && isPaused(id)) { row.Status += ' (Paused)'; row.State = 'paused'; }
     if (noTrunc) row.ID = id;
     rows.push({ row, created: spec.created });
   }

@@ -2,6 +2,7 @@
 // capabilities no more than the container's), concurrent rm -f/stop on one container. Root and rootless.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnCli } from '../../../support/spawn-cli.js';
 import { capsOf } from '../run-helpers.js';
 import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
@@ -58,6 +59,35 @@ describe('stop, kill and exec', () => {
     const no = await fx.cli(['attach', 'att2']);
     assert.equal(no.code, 125);
     assert.match(no.stderr, /is not running/);
+    await fx.cleanAndCheck(before);
+  });
+
+  test('pause freezes every process (root, v1 freezer); stop of a paused container works; rootless: a clear error', async () => {
+    const before = await fx.snapshot();
+    const n = fx.unique();
+    assert.equal((await fx.cli(['run', '-d', '--name', 'pz', 'busybox', 'sh', '-c', `sleep ${n} & exec sleep ${n + 1}`])).code, 0);
+    const p = await fx.cli(['pause', 'pz']);
+    if (process.geteuid?.() !== 0) {
+      assert.equal(p.code, 125);
+      assert.match(p.stderr, /^myctr: pause needs a freezer cgroup, and none is writable here\nhint: rootless pause needs a delegated cgroup v2/);
+    } else {
+      assert.equal(p.code, 0, p.stderr);
+      const id = fx.containerIds()[0]!;
+      const dir = `/sys/fs/cgroup/freezer/myctr/${id}`;
+      assert.equal(readFileSync(`${dir}/freezer.state`, 'utf8').trim(), 'FROZEN');
+      const frozen = readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).map(Number).sort();
+      assert.deepEqual(frozen, [...fx.pidsWith(`sleep ${n} `), ...fx.pidsWith(`sleep ${n + 1}`)].filter((x, i, a) => a.indexOf(x) === i).sort(), 'PID 1 and its child');
+      assert.match((await fx.cli(['ps'])).stdout, /Up .* \(Paused\)/);
+      assert.equal((await fx.cli(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'pz'])).stdout, 'paused true\n');
+      assert.equal((await fx.cli(['pause', 'pz'])).code, 125, 'already paused');
+      assert.equal((await fx.cli(['unpause', 'pz'])).code, 0);
+      assert.equal(readFileSync(`${dir}/freezer.state`, 'utf8').trim(), 'THAWED');
+      assert.equal((await fx.cli(['pause', 'pz'])).code, 0);
+      assert.equal((await fx.cli(['stop', '-t', '1', 'pz'])).code, 0, 'stop thaws first');
+      assert.deepEqual(fx.pidsWith(`sleep ${n + 1}`), []);
+      assert.equal((await fx.cli(['rm', 'pz'])).code, 0);
+      assert.ok(!existsSync(dir), 'the freezer cgroup is removed with the container');
+    }
     await fx.cleanAndCheck(before);
   });
 
