@@ -61,7 +61,9 @@ function memoryRow(id: string, label: string, n: number, procs: Proc[], argv: re
 }
 
 async function myctrMemory(ctx: BenchContext, setup: MyctrSetup, rows: RowResult[]): Promise<void> {
-  const argv = [...setup.cli, 'run', '-d', 'busybox', 'sleep', '100000'];
+  // --network none on both sides: the default user-mode network adds a slirp4netns/pasta per container
+  // (kept by the supervisor), which `podman --network none` does not have.
+  const argv = [...setup.cli, 'run', '-d', '--network', 'none', 'busybox', 'sleep', '100000'];
   let started = 0;
   try {
     for (const n of [1, 20]) {
@@ -126,10 +128,10 @@ export const section: Section = {
     const cands: Candidate[] = [];
     if (myctr.ok) {
       const s = myctr.setup;
-      const up = await exec([...s.cli, 'run', '-d', '--name', 'bench-exec', 'busybox', 'sleep', '100000'], { env: s.env });
+      const up = await exec([...s.cli, 'run', '-d', '--network', 'none', '--name', 'bench-exec', 'busybox', 'sleep', '100000'], { env: s.env });
       if (up.code !== 0) notes.push(`myctr exec target: ${errorLine(up.stderr)}`);
       ctx.onCleanup('myctr bench-exec', async () => { await exec([...s.cli, 'rm', '-f', 'bench-exec'], { env: s.env }); });
-      cands.push({ id: 'myctr-run-d', label: 'myctr run -d --rm busybox true', cmd: myctrCommand(s, ['run', '-d', '--rm', 'busybox', 'true']) });
+      cands.push({ id: 'myctr-run-d', label: 'myctr run -d --rm --network none busybox true', cmd: myctrCommand(s, ['run', '-d', '--rm', '--network', 'none', 'busybox', 'true']) });
       cands.push({ id: 'myctr-exec', label: 'myctr exec CTR true', cmd: myctrCommand(s, ['exec', 'bench-exec', 'true']) });
     }
     if (podman) {
@@ -137,7 +139,7 @@ export const section: Section = {
       const up = await exec([...p.wrap, ...p.base, 'run', '-d', '--name', 'bench-exec', ...p.runFlags, '--network', 'none', PODMAN_IMAGE, 'sleep', '100000']);
       if (up.code !== 0) notes.push(`podman exec target: ${errorLine(up.stderr)}`);
       ctx.onCleanup('podman bench-exec', async () => { await exec([...p.wrap, ...p.base, 'rm', '-f', '-t', '0', 'bench-exec']); });
-      cands.push({ id: 'podman-run-d', label: 'podman run -d --rm IMG true', cmd: { argv: [...p.wrap, ...p.base, 'run', '-d', '--rm', ...p.runFlags, '--network', 'none', PODMAN_IMAGE, 'true'] } });
+      cands.push({ id: 'podman-run-d', label: 'podman run -d --rm --network none IMG true', cmd: { argv: [...p.wrap, ...p.base, 'run', '-d', '--rm', ...p.runFlags, '--network', 'none', PODMAN_IMAGE, 'true'] } });
       cands.push({ id: 'podman-exec', label: 'podman exec CTR true', cmd: { argv: [...p.wrap, ...p.base, 'exec', 'bench-exec', 'true'] } });
     }
     rows.push(...await measureRows(ctx, 'detached', cands));
