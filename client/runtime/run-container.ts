@@ -92,7 +92,8 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   stopForwarding();
   await launched.network?.stop();
   if (terminal) {
-    await Promise.race([terminal.drained, new Promise((r) => setTimeout(r, 500))]);
+    // All holders of the pty slave die with the pid namespace, so EIO comes soon; the timeout only guards a bug.
+    await Promise.race([terminal.drained, new Promise((r) => setTimeout(r, 5000).unref())]);
     terminal.restore();
   }
   const exitCode = execError?.exitCode ?? exitCodeOf(code, signal);
