@@ -74,6 +74,8 @@ export function commandNameOf(args: readonly string[]): string | undefined {
 
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {
   const name = commandNameOf(args);
+  // `myctr --version` needs no command at all; `myctr --help` (or no command) lists them all.
+  if (name === undefined && args.includes('--version')) return [];
   const loaders = name !== undefined && COMMAND_MODULES[name] ? COMMAND_MODULES[name] : [...new Set(Object.values(COMMAND_MODULES).flat())];
   // One module may serve several names (login/logout): register each module once.
   return [...new Set(await Promise.all(loaders.map((load) => load())))];
