@@ -1,16 +1,14 @@
 // `myctr run` in the foreground: create the record, launch through the start sequence, attach, wait, record
 // the exit and (--rm) remove everything. Any failure before the workload runs unwinds every host-side effect.
 import { constants } from 'node:os';
-import { ImageStore } from '../image/store.js';
 import { networkAttacher, prepareNetwork } from '../network/prepare.js';
 import type { Logger } from '../log.js';
-import { resolvePaths, ensurePrivateDir } from '../paths.js';
 import { capNamesAll } from './caps-list.js';
 import { attachTerminal, forwardSignals } from './attach.js';
-import { ContainerStore, bootId } from './container-store.js';
+import { bootId } from './container-store.js';
 import { CreateContainerError, MyctrError } from './errors.js';
-import { currentUserIdMap, subIdHint } from './idmap.js';
-import { generateName, newContainerId } from './names.js';
+import { generateName } from './names.js';
+import { openCreateContext } from './create-context.js';
 import { RollbackStack } from './rollback.js';
 import { buildSpec, type RunOptions } from './spec.js';
 import { launchContainer, killAndReap } from './start/sequence.js';
@@ -29,17 +27,7 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 }
 
 export async function runContainer(imageRef: string, opts: RunOptions, log: Logger, prespawned?: PrespawnedInit): Promise<RunResult> {
-  const paths = resolvePaths();
-  if (paths.runRootFallback) log.warn(`XDG_RUNTIME_DIR is not set or not yours; using ${paths.runRoot}`);
-  if (paths.rootless && currentUserIdMap().single) {
-    log.warn(`no subordinate id range for this user: only uid 0 is mapped in the container; ${subIdHint()}`);
-  }
-  ensurePrivateDir(paths.root);
-  ensurePrivateDir(paths.runRoot);
-  const images = ImageStore.open(paths);
-  const image = images.resolve(imageRef);
-  const store = new ContainerStore(paths);
-  const id = newContainerId();
+  const { paths, images, image, store, id } = openCreateContext(imageRef, log);
   const spec = buildSpec({
     id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
     image: image.config, opts, allCaps: capNamesAll(),

@@ -5,19 +5,16 @@ import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { LineDecoder, encodeLine, type InitConfig, type InitToParent, type ParentToInit } from '../../../protocol/init-sync.js';
 import { linuxSys } from '../../../sys/sys.js';
-import { openPath, close } from '../../../sys/fd.js';
 import { setParentDeathSignal } from '../../../sys/process.js';
-import { openPtyMaster } from '../../../sys/pty.js';
-import { sendFds } from '../../../sys/socket.js';
 import { MyctrError } from '../errors.js';
 import { applySetupOps } from '../setup/apply.js';
 import type { SetupOp } from '../setup/ops.js';
 import { execWorkload, prepareExec } from './finalize.js';
 import { ExecLookupError } from './lookup.js';
+import { openContainerTerminal } from './terminal.js';
 
 const SYNC_FD = 3;
 const TTY_FD = 4;
-const O_RDWR = 0o2, O_NOCTTY = 0o400, O_CLOEXEC = 0o2000000;
 
 process.title = 'myctr:[init]';
 // Die with the stage-0 shell (and so with the CLI) while setting up; finalize re-arms it after the uid switch.
@@ -68,14 +65,7 @@ async function main(): Promise<void> {
       failOp: config.failOp,
       log: (level, msg) => { if (level === 'warn' || config.debug) send({ type: 'log', level, msg }); },
     });
-    if (config.process.terminal) {
-      // The pty comes from the container's own devpts instance, so `tty` and /dev/console-style lookups work.
-      const { master, slavePath } = openPtyMaster('/dev/pts/ptmx');
-      terminal = openPath(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC);
-      sendFds(TTY_FD, [master], Buffer.from('m'));
-      close(master);
-      close(TTY_FD);
-    }
+    if (config.process.terminal) terminal = openContainerTerminal(TTY_FD);
   } catch (err) {
     fail(err);
   }

@@ -1,13 +1,12 @@
 // `myctr create` (and the first half of `run -d`): the container record — name, dirs, config with its
 // lifecycle settings, state `created` — with every step undone if a later one fails. Nothing runs yet.
-import { ImageStore } from '../../image/store.js';
 import type { Logger } from '../../log.js';
 import { prepareNetwork } from '../../network/prepare.js';
-import { ensurePrivateDir, resolvePaths } from '../../paths.js';
 import { capNamesAll } from '../caps-list.js';
 import { ContainerStore, bootId } from '../container-store.js';
 import { CreateContainerError, MyctrError } from '../errors.js';
-import { generateName, newContainerId } from '../names.js';
+import { generateName } from '../names.js';
+import { openCreateContext } from '../create-context.js';
 import { RollbackStack } from '../rollback.js';
 import { buildSpec, type ContainerSpec, type RunOptions } from '../spec.js';
 import { DEFAULT_LIFECYCLE, parseSignal, type LifecycleConfig } from './config.js';
@@ -22,13 +21,7 @@ export interface LifecycleOptions {
 }
 
 export async function createContainer(imageRef: string, opts: RunOptions, lo: LifecycleOptions, log: Logger): Promise<ContainerSpec> {
-  const paths = resolvePaths();
-  ensurePrivateDir(paths.root);
-  ensurePrivateDir(paths.runRoot);
-  const images = ImageStore.open(paths);
-  const image = images.resolve(imageRef);
-  const store = new ContainerStore(paths);
-  const id = newContainerId();
+  const { paths, image, store, id } = openCreateContext(imageRef, log);
   const lifecycle: LifecycleConfig = {
     restart: lo.restart ?? DEFAULT_LIFECYCLE.restart,
     log: lo.log ?? DEFAULT_LIFECYCLE.log,

@@ -7,15 +7,14 @@ import { writeSync } from 'node:fs';
 import { close, openPath } from '../../../sys/fd.js';
 import { joinMountNamespace } from '../../../sys/ns.js';
 import { setDumpable } from '../../../sys/process.js';
-import { openPtyMaster } from '../../../sys/pty.js';
-import { sendFds } from '../../../sys/socket.js';
 import type { ProcessSpec } from '../../../protocol/init-sync.js';
 import { MyctrError } from '../errors.js';
 import { execWorkload, prepareExec } from '../init/finalize.js';
 import { ExecLookupError } from '../init/lookup.js';
+import { openContainerTerminal } from '../init/terminal.js';
 
 const TTY_FD = 4;
-const O_RDONLY = 0, O_RDWR = 0o2, O_NOCTTY = 0o400, O_CLOEXEC = 0o2000000;
+const O_RDONLY = 0, O_CLOEXEC = 0o2000000;
 
 process.title = 'myctr:[exec]';
 
@@ -34,14 +33,7 @@ function main(): never {
   joinMountNamespace(nsFd);
   close(nsFd);
   let terminal: number | undefined;
-  if (config.process.terminal) {
-    // The container's own devpts, as for the init's terminal; the master goes back to the CLI.
-    const { master, slavePath } = openPtyMaster('/dev/pts/ptmx');
-    terminal = openPath(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    sendFds(TTY_FD, [master], Buffer.from('m'));
-    close(master);
-    close(TTY_FD);
-  }
+  if (config.process.terminal) terminal = openContainerTerminal(TTY_FD);
   const target = prepareExec(config.process, terminal);
   return execWorkload(target.path, config.process.args, target.env);
 }
