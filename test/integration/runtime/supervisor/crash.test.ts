@@ -39,9 +39,11 @@ describe('crashes and scale', () => {
     const before = await fx.snapshot();
     for (const delayMs of [0, 50, 150, 300, 600]) {
       const cli = spawnCli(['run', '-d', 'busybox', 'sleep', '300'], { env: fx.env.env, stdio: 'ignore' });
+      // Listen before anything else: a fast `run -d` may exit before the kill, and 'exit' fires only once.
+      const exited = new Promise((r) => cli.once('exit', r));
       await sleep(delayMs);
       cli.kill('SIGKILL');
-      await new Promise((r) => cli.once('exit', r));
+      await exited;
       const ps = await fx.cli(['ps', '-a']);
       assert.equal(ps.code, 0, ps.stderr);
     }
