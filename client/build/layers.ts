@@ -2,16 +2,12 @@
 // mount namespace as root, so no overlay mount is ever visible on the host or outlives the worker), and puts
 // a finished layer dir into the image store under its diff id.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, renameSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import type { ImageStore, LayerRecord } from '../image/store.js';
+import type { ImageStore } from '../image/store.js';
 import { isRoot } from '../paths.js';
-import { writeFileAtomic } from '../storage/atomic.js';
 import { currentUserIdMap } from '../runtime/idmap.js';
 import { nodeEntryArgv } from '../runtime/node-entry.js';
 import { spawnStage0, waitExit } from '../runtime/start/stage0.js';
-import { removeTree } from '../runtime/userns-run.js';
 import { BuildError } from './errors.js';
 import type { LayerJob, LayerReply } from './layer-worker.js';
 
@@ -81,23 +77,7 @@ export class LayerWorker {
   }
 }
 
-/**
- * Moves a finished layer tmp dir (`diff/` inside) to its place in the store, as ImageStore.commitImage does
- * for pending layers; an identical layer already there wins and the tmp dir is removed.
- */
+/** Puts a finished build layer into the store (ImageStore.addLayer); its blob is the uncompressed tar the worker wrote. */
 export async function placeLayer(store: ImageStore, tmpDir: string, layer: LayerResult): Promise<void> {
-  const final = store.layerPath(layer.diffId);
-  if (!existsSync(final)) {
-    // The blob is the uncompressed tar the diff id was computed over (written by the worker).
-    const rec: LayerRecord = { diffId: layer.diffId, size: layer.size, created: new Date().toISOString(), blob: { digest: layer.diffId, size: layer.size, compression: 'none' } };
-    writeFileAtomic(join(tmpDir, 'layer.json'), `${JSON.stringify(rec)}\n`);
-    try {
-      renameSync(tmpDir, final);
-      return;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-    }
-  }
-  await removeTree(tmpDir);
+  await store.addLayer({ tmpDir, diffId: layer.diffId, size: layer.size, blob: { digest: layer.diffId, size: layer.size, compression: 'none' } });
 }

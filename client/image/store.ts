@@ -245,6 +245,16 @@ export class ImageStore {
     return readdirSync(this.layersDir).filter((f) => HEX64.test(f));
   }
 
+  /**
+   * Puts one finished layer (its `diff/` unpacked in `l.tmpDir`, from createLayerTmp) into the store under its diff
+   * id, under the lock. An identical layer already there wins and the tmp dir is removed. True when it was placed.
+   */
+  async addLayer(l: PendingLayer): Promise<boolean> {
+    const placed = await this.withLock(() => this.placeLayer(l, new Date().toISOString()));
+    if (!placed) await removeTree(l.tmpDir);
+    return placed;
+  }
+
   /** Runs `fn` holding the store's mutation lock. */
   async withLock<T>(fn: () => T): Promise<T> {
     const lock = await acquireLock(this.lockPath);

@@ -133,3 +133,17 @@ test('sweepTmp removes tmp dirs of dead processes only', async (t) => {
   assert.deepEqual(readdirSync(store.layersDir), [mine.split('/').pop()]);
   assert.deepEqual(store.list(), []);
 });
+
+test('addLayer places a layer with its record; a second copy of the same layer is dropped', async (t) => {
+  const store = tempStore(t);
+  const first = fakeLayer(store, 'c', 42);
+  assert.equal(await store.addLayer({ ...first, blob: { digest: first.diffId, size: 42, compression: 'none' } }), true);
+  assert.equal(existsSync(first.tmpDir), false);
+  assert.equal(store.layer(first.diffId)?.size, 42);
+  assert.equal(store.layer(first.diffId)?.blob?.compression, 'none');
+  const second = fakeLayer(store, 'c', 42);
+  assert.equal(await store.addLayer(second), false);
+  assert.equal(existsSync(second.tmpDir), false);
+  assert.deepEqual(readdirSync(store.layersDir), ['c'.repeat(64)]);
+  assert.equal(existsSync(join(store.dir, '.lock')), false);
+});
