@@ -2,13 +2,16 @@
 // on a pipe, one final status line per blob instead.
 import { formatSize } from '../image/format.js';
 
+/** Where the board writes: stderr, or a sink such as a build step's progress (not a TTY: one line per blob). */
+export interface BoardOutput { write(s: string): unknown; isTTY?: boolean; columns?: number }
+
 export class ProgressBoard {
   private readonly rows: { label: string; text: string }[] = [];
   private drawn = 0;
   private last = 0;
   private readonly tty: boolean;
 
-  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
+  constructor(private readonly out: BoardOutput = process.stderr) {
     this.tty = out.isTTY === true && process.env.TERM !== 'dumb';
   }
 

@@ -13,14 +13,16 @@ import { removeTree } from '../runtime/userns-run.js';
 import { downloadBlob } from './blob-download.js';
 import { RegistryError, type RegistryClient } from './client.js';
 import { resolveManifest } from './manifest.js';
-import { ProgressBoard } from './progress-board.js';
+import { ProgressBoard, type BoardOutput } from './progress-board.js';
 import type { RemoteTarget } from './target.js';
 
 export interface PullResult { image: ImageRecord; manifestDigest: string; fetched: number; reused: number; warnings: string[] }
 
 const PARALLEL = 3;
 
-export async function pullImage(store: ImageStore, client: RegistryClient, target: RemoteTarget, opts: { platform?: Platform } = {}): Promise<PullResult> {
+/** `progressOut` replaces stderr for the per-layer lines (build writes them into its FROM step). */
+export async function pullImage(store: ImageStore, client: RegistryClient, target: RemoteTarget,
+  opts: { platform?: Platform; progressOut?: BoardOutput } = {}): Promise<PullResult> {
   await store.sweepTmp();
   const manifest = await resolveManifest(client, target.ref, opts.platform ?? hostPlatform());
   const downloads = join(store.dir, 'downloads');
@@ -31,7 +33,7 @@ export async function pullImage(store: ImageStore, client: RegistryClient, targe
   if (config.rootfs.diff_ids.length !== manifest.layers.length) {
     throw new RegistryError(`${target.canonical}: the manifest has ${manifest.layers.length} layers, the config ${config.rootfs.diff_ids.length}`);
   }
-  const board = new ProgressBoard();
+  const board = new ProgressBoard(opts.progressOut);
   const pending: PendingLayer[] = [];
   const warnings: string[] = [];
   const layers: (PendingLayer | { diffId: string })[] = manifest.layers.map((_, i) => ({ diffId: config.rootfs.diff_ids[i]! }));
