@@ -1,5 +1,7 @@
 // `myctr build` flags → BuildOptions, with Docker/Podman's spellings: --build-arg K=V (K alone takes the
-// host's value), --pull[=always|missing|never|true|false], --progress=plain|quiet|auto|tty, -q, --secret.
+// host's value), --pull[=always|missing|never|true|false], --progress=plain|quiet|auto|tty, -q, --secret,
+// --platform os/arch[/variant], --tls-verify=false.
+import { formatPlatform, parsePlatform } from '../image/platform.js';
 import { UsageError } from '../runtime/errors.js';
 import type { NetworkMode } from '../runtime/spec.js';
 import type { BuildOptions } from './builder.js';
@@ -15,6 +17,8 @@ export interface RawBuildFlags {
   progress?: string;
   network?: string;
   secret?: string[];
+  platform?: string;
+  tlsVerify?: boolean;
 }
 
 export function toBuildOptions(context: string, f: RawBuildFlags, hostEnv: NodeJS.ProcessEnv = process.env): BuildOptions {
@@ -44,5 +48,7 @@ export function toBuildOptions(context: string, f: RawBuildFlags, hostEnv: NodeJ
     context, ...(f.file !== undefined ? { file: f.file } : {}), tags: f.tag ?? [], buildArgs,
     ...(f.target !== undefined ? { target: f.target } : {}), noCache: f.cache === false, pull,
     progress: progressText === 'quiet' ? 'quiet' : 'plain', network, secrets,
+    ...(f.platform !== undefined ? { platform: formatPlatform(parsePlatform(f.platform)) } : {}),
+    ...(f.tlsVerify !== undefined ? { tlsVerify: f.tlsVerify } : {}),
   };
 }

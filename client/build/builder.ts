@@ -8,6 +8,8 @@ import { localName } from '../image/reference.js';
 import type { Logger } from '../log.js';
 import { ensurePrivateDir, resolvePaths } from '../paths.js';
 import type { NetworkMode } from '../runtime/spec.js';
+import { formatPlatform, parsePlatform, type Platform } from '../image/platform.js';
+import { BaseImages, type PullPolicy } from './base-image.js';
 import { BuildCache } from './cache.js';
 import { LayerWorker } from './layers.js';
 import { openContext, type BuildContext } from './context.js';
@@ -24,25 +26,29 @@ export interface BuildOptions {
   buildArgs: Map<string, string>;
   target?: string;
   noCache: boolean;
-  pull: 'never' | 'missing' | 'always';
+  pull: PullPolicy;
+  /** `--platform`: the platform pulled base images are picked for (default: this host). */
+  platform?: string;
+  /** `--tls-verify=false`: plain http for the registries of base images. */
+  tlsVerify?: boolean;
   progress: ProgressMode;
   network: NetworkMode;
   secrets: Map<string, string>;
 }
 
-/** BuildKit's automatic platform args, in the global scope (a stage sees them after `ARG NAME`). */
-function platformArgs(): Map<string, string> {
+/** BuildKit's automatic platform args, in the global scope (a stage sees them after `ARG NAME`); TARGET* follow --platform. */
+function platformArgs(target?: Platform): Map<string, string> {
   const arch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
   const m = new Map<string, string>();
-  for (const p of ['BUILD', 'TARGET']) {
-    m.set(`${p}PLATFORM`, `linux/${arch}`); m.set(`${p}OS`, 'linux'); m.set(`${p}ARCH`, arch); m.set(`${p}VARIANT`, '');
+  for (const [p, plat] of [['BUILD', { os: 'linux', architecture: arch }], ['TARGET', target ?? { os: 'linux', architecture: arch }]] as const) {
+    m.set(`${p}PLATFORM`, formatPlatform(plat)); m.set(`${p}OS`, plat.os); m.set(`${p}ARCH`, plat.architecture); m.set(`${p}VARIANT`, plat.variant ?? '');
   }
   return m;
 }
 
 /** Global ARGs (before the first FROM): --build-arg wins over the default. */
-function globalArgs(cf: Containerfile, buildArgs: ReadonlyMap<string, string>, used: Set<string>): Map<string, string> {
-  const globals = platformArgs();
+function globalArgs(cf: Containerfile, buildArgs: ReadonlyMap<string, string>, used: Set<string>, target?: Platform): Map<string, string> {
+  const globals = platformArgs(target);
   for (const ins of cf.globalArgs) {
     for (const a of ins.args) {
       const given = buildArgs.get(a.name);
@@ -76,12 +82,15 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
   // One layer worker for the whole build, started when the first step needs it (a cached build needs none).
   let worker: Promise<LayerWorker> | undefined;
   const layerJob = (job: Parameters<LayerWorker['run']>[0]) => (worker ??= LayerWorker.start()).then((w) => w.run(job));
+  const extractJob = (job: Parameters<LayerWorker['extract']>[0]) => (worker ??= LayerWorker.start()).then((w) => w.extract(job));
+  const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+  const images = new BaseImages({ store, paths, policy: opts.pull, platform, tlsVerify: opts.tlsVerify });
   try {
     const cf = parseContainerfile(ctx.containerfile.text, ctx.containerfile.name);
     const progress = new Progress(opts.progress);
     const cache = new BuildCache(paths.root, store);
     const usedArgs = new Set<string>();
-    const globals = globalArgs(cf, opts.buildArgs, usedArgs);
+    const globals = globalArgs(cf, opts.buildArgs, usedArgs, platform);
     const target = targetStage(cf, opts.target);
     const needed = neededStages(cf, target);
     const results = new Map<number, Promise<StageResult>>();
@@ -90,8 +99,8 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
       if (!p) {
         p = buildStageSteps({
           cf, stage, store, cache, progress, paths, log, ctx, globals, buildArgs: opts.buildArgs, usedArgs,
-          noCache: opts.noCache, pull: opts.pull, network: opts.network, secrets: opts.secrets, tmpRoot,
-          layerJob,
+          noCache: opts.noCache, network: opts.network, secrets: opts.secrets, tmpRoot,
+          images, layerJob, extractJob,
           stageByRef: (ref) => { const s = stageRef(cf, ref, stage.index); return s ? buildOne(s) : undefined; },
         });
         results.set(stage.index, p);

@@ -1,5 +1,6 @@
 // Build errors: a Containerfile syntax error points at file:line and quotes the offending text; a failed step
-// names the step. Both are MYCTR_BUILD (exit 125); a failed RUN's own status is in the message.
+// names the step. Both are MYCTR_BUILD (exit 125), except a RUN whose command failed: the build exits with that
+// command's status (as `podman build` does) and the message names it too.
 import { MyctrError } from '../runtime/errors.js';
 
 /** Where an instruction came from, for messages (`Containerfile:12`). */
@@ -14,8 +15,11 @@ export class DockerfileSyntaxError extends MyctrError {
 
 export class BuildError extends MyctrError {
   override name = 'BuildError';
-  constructor(message: string, opts: { hint?: string; cause?: unknown } = {}) {
+  /** The failed RUN's exit status, which becomes myctr's (cli/main.ts `exitCodeFor`); unset → 125. */
+  readonly exitCode: number | undefined;
+  constructor(message: string, opts: { hint?: string; cause?: unknown; exitCode?: number } = {}) {
     super('MYCTR_BUILD', message, { hint: opts.hint, cause: opts.cause });
+    this.exitCode = opts.exitCode;
   }
 }
 

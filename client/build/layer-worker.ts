@@ -3,7 +3,8 @@
 // symlinks resolve inside the stage), prunes a RUN's mount-point artifacts, then digests the layer dir.
 // One worker serves a whole build: a LayerJob per line on stdin, a LayerReply per line on stdout, in order
 // (starting a process in namespaces per step cost more than the step). Exits at EOF.
-import { mkdirSync, rmSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { mount, umount2 } from '../../sys/mount.js';
@@ -11,6 +12,7 @@ import { MNT, MS } from '../../sys/constants.js';
 import { applyCopy, type CopyJob } from './layer-copy.js';
 import { pruneArtifacts } from './layer-prune.js';
 import { digestLayerDir } from './layer-tar.js';
+import { secureJoin } from '../runtime/setup/secure-join.js';
 
 process.title = 'myctr:[build-layer]';
 
@@ -24,8 +26,15 @@ export interface LayerJob {
   prune?: string[];
 }
 
+/**
+ * A copy of `source` (a path inside `layers`, resolved there) at `<dir>/data`, owners and modes kept: the source
+ * of a RUN's bind mount that is writable or comes from another stage. No layer is digested.
+ */
+export interface ExtractJob { dir: string; extract: { layers: string[]; source: string } }
+
 export type LayerReply =
   | { type: 'layer-done'; diffId: string; size: number; empty: boolean }
+  | { type: 'extracted'; path: string; file: boolean }
   | { type: 'layer-error'; message: string };
 
 function reply(msg: LayerReply): void {
@@ -47,7 +56,25 @@ export function mountLayers(layers: readonly string[], target: string, upper?: {
   mount('overlay', target, 'overlay', upper ? 0 : MS.RDONLY, data);
 }
 
-async function runJob(job: LayerJob): Promise<LayerReply> {
+function extractJob(job: ExtractJob): LayerReply {
+  const src = join(job.dir, 'src');
+  const data = join(job.dir, 'data');
+  mountLayers(job.extract.layers, src);
+  try {
+    const abs = secureJoin(src, job.extract.source);
+    let st;
+    try { st = statSync(abs); } catch { throw new Error(`\`${job.extract.source}\` not found`); }
+    const r = spawnSync('cp', ['-a', '--', abs, data], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`copying \`${job.extract.source}\`: ${(r.stderr || r.error?.message || `cp exited ${r.status}`).trim()}`);
+    return { type: 'extracted', path: data, file: !st.isDirectory() };
+  } finally {
+    if (job.extract.layers.length > 0) umount2(src, MNT.DETACH);
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+
+async function runJob(job: LayerJob | ExtractJob): Promise<LayerReply> {
+  if ('extract' in job) return extractJob(job);
   const diff = join(job.dir, 'diff');
   const work = join(job.dir, 'work');
   mkdirSync(diff, { recursive: true, mode: 0o755 });
@@ -78,7 +105,7 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      reply(await runJob(JSON.parse(line) as LayerJob));
+      reply(await runJob(JSON.parse(line) as LayerJob | ExtractJob));
     } catch (err) {
       reply({ type: 'layer-error', message: err instanceof Error ? err.message : String(err) });
     }

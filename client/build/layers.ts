@@ -9,7 +9,7 @@ import { currentUserIdMap } from '../runtime/idmap.js';
 import { nodeEntryArgv } from '../runtime/node-entry.js';
 import { spawnStage0, waitExit } from '../runtime/start/stage0.js';
 import { BuildError } from './errors.js';
-import type { LayerJob, LayerReply } from './layer-worker.js';
+import type { ExtractJob, LayerJob, LayerReply } from './layer-worker.js';
 
 export interface LayerResult { diffId: string; size: number; empty: boolean }
 
@@ -45,13 +45,26 @@ export class LayerWorker {
     return new LayerWorker(s0.child);
   }
 
-  run(job: LayerJob): Promise<LayerResult> {
+  async run(job: LayerJob): Promise<LayerResult> {
+    const reply = await this.enqueue(job);
+    if (reply.type !== 'layer-done') throw new BuildError(`layer worker: unexpected reply \`${reply.type}\``);
+    return { diffId: reply.diffId, size: reply.size, empty: reply.empty };
+  }
+
+  /** Copies a path out of layers into `<job.dir>/data` (ExtractJob); returns that path and whether it is a file. */
+  async extract(job: ExtractJob): Promise<{ path: string; file: boolean }> {
+    const reply = await this.enqueue(job);
+    if (reply.type !== 'extracted') throw new BuildError(`layer worker: unexpected reply \`${reply.type}\``);
+    return { path: reply.path, file: reply.file };
+  }
+
+  private enqueue(job: LayerJob | ExtractJob): Promise<Exclude<LayerReply, { type: 'layer-error' }>> {
     const next = this.queue.then(() => this.exchange(job));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async exchange(job: LayerJob): Promise<LayerResult> {
+  private async exchange(job: LayerJob | ExtractJob): Promise<Exclude<LayerReply, { type: 'layer-error' }>> {
     if (this.exited) throw this.died();
     const line = await new Promise<string | null>((resolve) => {
       this.replies.push(resolve);
@@ -61,7 +74,7 @@ export class LayerWorker {
     let reply: LayerReply;
     try { reply = JSON.parse(line) as LayerReply; } catch { throw new BuildError(`layer worker: unexpected output \`${line.slice(0, 100)}\``); }
     if (reply.type === 'layer-error') throw new BuildError(reply.message);
-    return { diffId: reply.diffId, size: reply.size, empty: reply.empty };
+    return reply;
   }
 
   private died(): BuildError {

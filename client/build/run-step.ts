@@ -86,7 +86,7 @@ export async function runStep(input: RunStepInput): Promise<{ tmpDir: string; la
       const detail = execError ? `: ${messageOf(execError)}` : '';
       throw new BuildError(`${input.label}: the command exited with code ${exitCode}${detail}`
         + (tail.length ? `\n  last output:\n${tail.map((l) => `    ${l}`).join('\n')}` : ''),
-      { hint: 'fix the command in the Containerfile; the steps before it are cached' });
+      { hint: 'fix the command in the Containerfile; the steps before it are cached', ...(exitCode !== 0 ? { exitCode } : {}) });
     }
     if (existsSync(layout.copy)) {
       throw new BuildError(`${input.label}: overlayfs was refused, so the changes of RUN cannot be captured`,

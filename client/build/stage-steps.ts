@@ -1,28 +1,33 @@
 // One build stage, step by step: FROM (an image, `scratch` or an earlier stage), inherited ONBUILD triggers,
 // then each instruction. Layer steps (RUN, COPY, ADD, WORKDIR of a missing dir) go through the cache:
 // key = chain(previous layer step, what the result depends on); a hit reuses the layer and does no work.
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePlatform } from '../image/platform.js';
 import type { HistoryEntry } from '../image/config.js';
 import type { ImageStore } from '../image/store.js';
 import type { Logger } from '../log.js';
 import type { MyctrPaths } from '../paths.js';
 import { messageOf, MyctrError } from '../runtime/errors.js';
 import type { NetworkMode } from '../runtime/spec.js';
+import type { MountSpec } from '../runtime/setup/plan.js';
+import type { BaseImages } from './base-image.js';
 import { DEFAULT_PATH } from '../runtime/setup/defaults.js';
 import { removeTree } from '../runtime/userns-run.js';
 import { chainKey, type BuildCache } from './cache.js';
 import type { BuildContext } from './context.js';
 import { planCopyStep } from './copy-step.js';
-import { BuildError, DockerfileSyntaxError } from './errors.js';
+import { BuildError } from './errors.js';
 import { toInstruction, type Instruction } from './instructions.js';
 import { existsInLowers } from './layer-prune.js';
 import { placeLayer, type LayerResult } from './layers.js';
-import type { LayerJob } from './layer-worker.js';
+import type { ExtractJob, LayerJob } from './layer-worker.js';
 import { parseDockerfile } from './parse.js';
 import type { Progress, StepHandle } from './progress.js';
-import { runMounts } from './run-mounts.js';
+import { mountFromRefs, runMounts } from './run-mounts.js';
+import { planRunCommand } from './run-command.js';
 import { runStep } from './run-step.js';
-import { applyMetadata, commandArgv, envMap, expand, PREDEFINED_ARGS, type StageState } from './stage-state.js';
+import { applyMetadata, DEFAULT_SHELL, envMap, expand, PREDEFINED_ARGS, type StageState } from './stage-state.js';
 import type { Containerfile, Stage } from './stages.js';
 import { processWord } from './words.js';
 
@@ -31,10 +36,14 @@ export interface StageResult { state: StageState; key: string; lowers: string[] 
 export interface StageInput {
   cf: Containerfile; stage: Stage; store: ImageStore; cache: BuildCache; progress: Progress; paths: MyctrPaths; log: Logger;
   ctx: BuildContext; globals: ReadonlyMap<string, string>; buildArgs: ReadonlyMap<string, string>; usedArgs: Set<string>;
-  noCache: boolean; pull: 'never' | 'missing' | 'always'; network: NetworkMode; secrets: ReadonlyMap<string, string>; tmpRoot: string;
+  noCache: boolean; network: NetworkMode; secrets: ReadonlyMap<string, string>; tmpRoot: string;
+  /** Base images from the store or pulled (--pull), once per build. */
+  images: BaseImages;
   stageByRef(ref: string): Promise<StageResult> | undefined;
   /** Runs a job in the build's layer worker (started on first use). */
   layerJob(job: LayerJob): Promise<LayerResult>;
+  /** Copies a path out of layers in the layer worker (RUN bind mounts from stages, rw bind mounts). */
+  extractJob(job: ExtractJob): Promise<{ path: string; file: boolean }>;
 }
 
 const LAYER_KINDS = new Set(['run', 'copy', 'add', 'workdir']);
@@ -51,9 +60,9 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
   const title = (text: string) => `[${label} ${n}/${total}] ${text.replace(/\s*\n\s*/g, ' ')}`;
   const ref = processWord(stage.from.image, (k) => input.globals.get(k), cf.escape);
   const fromStep = input.progress.step(title(`FROM ${ref}`));
-  const platform = stage.from.platform !== undefined ? processWord(stage.from.platform, (k) => input.globals.get(k), cf.escape) : undefined;
+  const platform = stage.from.platform !== undefined ? processWord(stage.from.platform, (k) => input.globals.get(k), cf.escape) : input.globals.get('TARGETPLATFORM');
   if (platform !== undefined && platform !== input.globals.get('BUILDPLATFORM')) {
-    input.log.warn(`${stage.from.pos.file}:${stage.from.pos.line}: FROM --platform=${platform} is not this host's platform (${input.globals.get('BUILDPLATFORM')}); building for the host`);
+    input.log.warn(`${stage.from.pos.file}:${stage.from.pos.line}: the platform ${platform} is not this host's (${input.globals.get('BUILDPLATFORM')}): its base image is pulled for it, and RUN steps need an emulator (binfmt) for it`);
   }
   let state: StageState;
   let key: string;
@@ -66,7 +75,11 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
     state = { config: {}, layers: [], history: [], args: new Map(), cmdSet: false, escape: cf.escape };
     key = chainKey('', ['scratch']);
   } else {
-    const img = resolveImage(input, ref, stage);
+    let img;
+    try {
+      img = await input.images.get(ref, `${stage.from.pos.file}:${stage.from.pos.line}: \`${stage.from.original.split('\n')[0]}\``, fromStep,
+        platform !== undefined ? parsePlatform(platform) : undefined);
+    } catch (err) { fromStep.error(messageOf(err)); throw err; }
     state = { config: structuredClone(img.config), layers: [...img.layers], history: img.history.map((h) => ({ ...h })), args: new Map(), cmdSet: false, escape: cf.escape };
     key = chainKey('', ['image', img.id]);
   }
@@ -118,7 +131,7 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
         await runInstruction(input, ins, state, key, title, lowers(), layerStep);
       } else if (ins.kind === 'copy' || ins.kind === 'add') {
         const fromRef = ins.flags.from !== undefined ? expand(state, ins, ins.flags.from)[0]! : undefined;
-        const from = fromRef !== undefined ? await copySource(input, fromRef, stage) : undefined;
+        const from = fromRef !== undefined ? await copySource(input, fromRef, `${ins.pos.file}:${ins.pos.line}: \`${ins.original.split('\n')[0]}\``) : undefined;
         const planned = await planCopyStep(ins, state, lowers(), { ...(from ? { from } : {}), contextDir: input.ctx.dir, ignore: input.ctx.ignore, tmpRoot: input.tmpRoot });
         const step = input.progress.step(title(planned.history));
         try {
@@ -138,16 +151,6 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
   return { state, key, lowers: lowers() };
 }
 
-function resolveImage(input: StageInput, ref: string, stage: Stage) {
-  try {
-    return input.store.resolve(ref);
-  } catch (err) {
-    if (!(err instanceof MyctrError) || err.code !== 'MYCTR_NOT_FOUND') throw err;
-    throw new DockerfileSyntaxError(stage.from.pos, `base image \`${ref}\` not found in local storage`, stage.from.original,
-      input.pull === 'never' ? 'pull or import it first (--pull=never forbids fetching it)' : 'pull or import it first (`myctr images` lists local images)');
-  }
-}
-
 /** `ARG name[=default]`: a --build-arg wins, then the default, then the global value of that name. */
 function declareArgs(input: StageInput, state: StageState, ins: Extract<Instruction, { kind: 'arg' }>): void {
   for (const a of ins.args) {
@@ -158,10 +161,13 @@ function declareArgs(input: StageInput, state: StageState, ins: Extract<Instruct
   }
 }
 
-async function copySource(input: StageInput, ref: string, stage: Stage): Promise<{ layers: string[]; key: string; label: string }> {
+/** A stage or an image named by `COPY --from` or `RUN --mount=…,from=`: its layers and a key of its content. */
+async function copySource(input: StageInput, ref: string, where: string): Promise<{ layers: string[]; key: string; label: string }> {
   const dep = input.stageByRef(ref);
   if (dep) { const d = await dep; return { layers: d.lowers, key: d.key, label: ref }; }
-  const img = resolveImage(input, ref, stage);
+  const step = input.progress.step(`[internal] load ${ref}`);
+  const img = await input.images.get(ref, where, step).catch((err: unknown) => { step.error(messageOf(err)); throw err; });
+  step.done();
   return { layers: input.store.layerDirs(img), key: `image:${img.id}`, label: ref };
 }
 
@@ -169,12 +175,7 @@ type LayerStepFn = (key: string, step: StepHandle, createdBy: string, produce: (
 
 async function runInstruction(input: StageInput, ins: Extract<Instruction, { kind: 'run' }>, state: StageState, key: string,
   title: (t: string) => string, lowers: string[], layerStep: LayerStepFn): Promise<void> {
-  const shell = state.config.Shell ?? ['/bin/sh', '-c'];
-  let argv: string[];
-  const heredocOnly = ins.command.form === 'shell' && ins.heredocs.length === 1 && /^<<-?["']?\w+["']?$/.test(ins.command.text.trim());
-  if (heredocOnly) argv = [...shell, ins.heredocs[0]!.content];
-  else if (ins.command.form === 'shell' && ins.heredocs.length) argv = [...shell, [ins.command.text, ...ins.heredocs.map((h) => `${h.content}${h.name}`)].join('\n')];
-  else argv = commandArgv(state, ins.command);
+  const cmd = planRunCommand(ins, state.config.Shell ?? DEFAULT_SHELL);
   const env = envMap(state.config);
   if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH);
   // ARG values are in the RUN's environment (ENV wins), and so in its cache key; proxy args need no ARG line.
@@ -182,17 +183,45 @@ async function runInstruction(input: StageInput, ins: Extract<Instruction, { kin
   for (const k of PREDEFINED_ARGS) { const v = input.buildArgs.get(k); if (v !== undefined && !state.args.has(k)) { args.push([k, v]); input.usedArgs.add(k); } }
   const runEnv = [...env, ...args].map(([k, v]) => `${k}=${v}`);
   const cwd = state.config.WorkingDir || '/';
-  const network: NetworkMode = ins.network === 'none' ? 'none' : ins.network === undefined || ins.network === 'default' || ins.network === 'host' ? input.network : input.network;
-  const mounts = runMounts(ins, { contextDir: input.ctx.dir, secrets: input.secrets, cacheDir: (id) => input.cache.mountDir(id), cwd });
+  const network: NetworkMode = ins.network === 'none' ? 'none' : input.network;
+  const where = `${ins.pos.file}:${ins.pos.line}: \`${ins.original.split('\n')[0]}\``;
+  const from = new Map<string, { layers: string[]; key: string }>();
+  for (const ref of mountFromRefs(ins)) from.set(ref, await copySource(input, ref, where));
+  const planned = runMounts(ins, { contextDir: input.ctx.dir, secrets: input.secrets, cacheDir: (id) => input.cache.mountDir(id), cwd, from });
   const visibleArgs = args.filter(([k]) => !PREDEFINED_ARGS.includes(k));
-  const createdBy = `RUN ${visibleArgs.length ? `|${visibleArgs.length} ${visibleArgs.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${argv.join(' ')}`;
+  const createdBy = `RUN ${visibleArgs.length ? `|${visibleArgs.length} ${visibleArgs.map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}${cmd.shown.join(' ')}`;
   const step = input.progress.step(title(`RUN ${ins.command.form === 'exec' ? JSON.stringify(ins.command.args) : ins.command.text}`));
-  const stepKey = chainKey(key, ['run', argv, runEnv, state.config.User ?? '', cwd, network, ins.mounts]);
+  const stepKey = chainKey(key, ['run', cmd.shown, cmd.script ? 'script' : '', runEnv, state.config.User ?? '', cwd, network, ins.mounts, planned.keyParts]);
   try {
-    await layerStep(stepKey, step, createdBy, () => runStep({
-      store: input.store, paths: input.paths, lowers, args: argv, env: runEnv, cwd, user: state.config.User ?? '', network, mounts,
-      onLine: (l) => step.line(l), layerJob: input.layerJob, label: `${ins.pos.file}:${ins.pos.line}: \`RUN ${clip(ins.command.form === 'exec' ? ins.command.args.join(' ') : ins.command.text)}\``, log: input.log,
-    }));
+    await layerStep(stepKey, step, createdBy, async () => {
+      // Sources copied for this RUN only (rw and from= binds, a shebang heredoc): removed whatever happens.
+      const scratch: string[] = [];
+      try {
+        const mounts: MountSpec[] = [];
+        for (const m of planned.mounts) {
+          if (m.kind === 'ready') { mounts.push(m.spec); continue; }
+          const dir = input.store.createLayerTmp();
+          scratch.push(dir);
+          const got = await input.extractJob({ dir, extract: { layers: m.layers, source: m.source } })
+            .catch((err: unknown) => { throw new BuildError(`${where}: bind mount source ${messageOf(err)}`, { hint: 'source= is a path in the build context, or in the stage or image named by from=' }); });
+          mounts.push({ type: 'bind', source: got.path, destination: m.destination, readonly: m.readonly, file: got.file });
+        }
+        if (cmd.script) {
+          const dir = input.store.createLayerTmp();
+          scratch.push(dir);
+          const file = join(dir, 'script');
+          writeFileSync(file, cmd.script.content, { mode: 0o755 });
+          chmodSync(file, 0o755);
+          mounts.push({ type: 'bind', source: file, destination: cmd.script.path, readonly: true, file: true });
+        }
+        return await runStep({
+          store: input.store, paths: input.paths, lowers, args: cmd.argv, env: runEnv, cwd, user: state.config.User ?? '', network, mounts,
+          onLine: (l) => step.line(l), layerJob: input.layerJob, label: `${ins.pos.file}:${ins.pos.line}: \`RUN ${clip(ins.command.form === 'exec' ? ins.command.args.join(' ') : ins.command.text)}\``, log: input.log,
+        });
+      } finally {
+        for (const d of scratch) await removeTree(d);
+      }
+    });
   } catch (err) {
     step.error(messageOf(err));
     throw err;

@@ -1,8 +1,9 @@
 // `myctr build` end to end on busybox: multi-stage COPY --from, build args and --target, ignore-file
 // exceptions, the cache (hit, miss from a changed file onwards), USER and --chown ownership, a failing RUN
-// (status, output, nothing left behind), ADD of a local tar, a Containerfile from stdin. Root and rootless.
+// (its exit status, output, nothing left behind), heredoc scripts with #!, RUN bind mounts from stages and rw,
+// ADD of a local tar, a Containerfile from stdin. Root and rootless.
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildTar } from '../../../client/image/tar-writer.js';
@@ -107,18 +108,68 @@ describe('myctr build', () => {
     assert.equal(fx.image(imageIdOf(r)).config.User, 'app');
   });
 
-  test('a failing RUN reports its status and last output, and leaves nothing behind', async (t) => {
+  test('a failing RUN: myctr exits with its status (as podman build), reports its last output, leaves nothing behind', async (t) => {
     if (!requireFeature(t, probes.userns)) return;
     const dir = fx.context({ Containerfile: 'FROM busybox\nRUN echo first-line; echo the-reason >&2; exit 3\n' });
     const before = await snapshot({ mountPrefix: fx.env.root, marker: fx.env.root });
     const r = await fx.build(dir, ['-t', 'fails']);
-    assert.equal(r.code, 125);
+    assert.equal(r.code, 3, 'the RUN\'s own exit status');
     assert.match(r.stderr, /Containerfile:2: `RUN echo first-line.*`: the command exited with code 3/);
     assert.match(r.stderr, /last output:\n\s+first-line\n\s+the-reason/);
     assert.deepEqual(fx.leftovers(), []);
     await assertNoLeaks(before, { mountPrefix: fx.env.root, marker: fx.env.root });
     const images = await fx.cli(['images']);
     assert.doesNotMatch(images.stdout, /fails/);
+    const own = await fx.build(fx.context({ Containerfile: 'FROM busybox\nCOPY missing.txt /\n' }), []);
+    assert.equal(own.code, 125, 'myctr\'s own failures stay 125');
+  });
+
+  test('RUN <<EOF with #! runs the interpreter it names; without #! the shell runs the body', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({
+      Containerfile: 'FROM busybox\nRUN <<EOF\n#!/usr/bin/awk -f\nBEGIN { printf "%s|%d\\n", "awk", 6 * 7 > "/by-awk" }\nEOF\n'
+        + 'RUN <<EOF\necho "sh $((6 * 7))" > /by-sh\nEOF\n'
+        + 'RUN <<-EOT\n\t#!/bin/sh -e\n\techo "script $0" > /by-script\n\tEOT\n',
+    });
+    const r = await fx.build(dir, ['-q', '-t', 'shebang']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = await fx.run(['shebang', 'sh', '-c', 'cat /by-awk /by-sh /by-script; ls /dev/pipes 2>&1 || true']);
+    assert.equal(out.stdout, 'awk|42\nsh 42\nscript /dev/pipes/EOT\nls: /dev/pipes: No such file or directory\n');
+    // The body is part of the cache key: a changed script reruns.
+    const dir2 = fx.context({ Containerfile: 'FROM busybox\nRUN <<EOF\n#!/usr/bin/awk -f\nBEGIN { print "other" > "/by-awk" }\nEOF\n' });
+    const r2 = await fx.build(dir2, ['-q', '-t', 'shebang2']);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal((await fx.run(['shebang2', 'cat', '/by-awk'])).stdout, 'other\n');
+  });
+
+  test('RUN --mount=type=bind from= a stage, and rw binds: writes succeed but reach neither the result nor the source', async (t) => {
+    if (!requireFeature(t, probes.userns)) return;
+    const dir = fx.context({
+      'data.txt': 'original\n',
+      'sub/x.txt': 'x\n',
+      Containerfile: 'FROM busybox AS tools\nRUN mkdir -p /out/deep && echo from-tools > /out/deep/f && chown -R 12:34 /out\n'
+        + 'FROM busybox\n'
+        + 'RUN --mount=type=bind,from=tools,source=/out,target=/t stat -c "%u:%g %n" /t/deep/f > /from-stage && cat /t/deep/f >> /from-stage\n'
+        + 'RUN --mount=type=bind,from=tools,source=/out,target=/t,rw echo changed > /t/deep/f && echo new > /t/new && cat /t/deep/f /t/new > /stage-rw\n'
+        + 'RUN --mount=type=bind,from=tools,source=/out,target=/t cat /t/deep/f > /stage-after; ls /t >> /stage-after\n'
+        + 'RUN --mount=type=bind,target=/c,rw echo written > /c/data.txt && rm /c/sub/x.txt && touch /c/added && cat /c/data.txt > /ctx-rw\n'
+        + 'RUN --mount=type=bind,source=sub,target=/s ls /s > /ctx-after\n',
+    });
+    const r = await fx.build(dir, ['-q', '-t', 'binds']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = await fx.run(['binds', 'cat', '/from-stage', '/stage-rw', '/stage-after', '/ctx-rw', '/ctx-after']);
+    assert.equal(out.stdout, '12:34 /t/deep/f\nfrom-tools\nchanged\nnew\nfrom-tools\ndeep\nwritten\nx.txt\n',
+      'owners kept from the stage; rw writes seen by their RUN only');
+    const ls = await fx.run(['binds', 'ls', '/']);
+    assert.doesNotMatch(ls.stdout, /^(t|c|s)$/m, 'mount points pruned from the layers');
+    assert.equal(readFileSync(join(dir, 'data.txt'), 'utf8'), 'original\n', 'the context is unchanged');
+    assert.deepEqual(readdirSync(dir).sort(), ['Containerfile', 'data.txt', 'sub']);
+    assert.deepEqual(readdirSync(join(dir, 'sub')), ['x.txt']);
+    assert.deepEqual(fx.leftovers(), []);
+    const bad = await fx.build(fx.context({ Containerfile: 'FROM busybox\nRUN --mount=type=bind,from=busybox,source=/nope,target=/n true\n' }), []);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /Containerfile:2: .*bind mount source `\/nope` not found/);
+    assert.deepEqual(fx.leftovers(), []);
   });
 
   test('ADD of a local tar extracts it; COPY of the same tar does not', async (t) => {

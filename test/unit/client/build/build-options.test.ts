@@ -24,3 +24,10 @@ test('--pull spellings, -q, --no-cache, --secret', () => {
   assert.throws(() => toBuildOptions('.', { secret: ['src=/s'] }), /invalid --secret/);
   assert.throws(() => toBuildOptions('.', { network: 'bridge' }), /invalid --network/);
 });
+
+test('--platform is normalised and checked; --tls-verify passes through', () => {
+  const o = toBuildOptions('.', { platform: 'linux/arm64/v8', tlsVerify: false });
+  assert.deepEqual([o.platform, o.tlsVerify], ['linux/arm64/v8', false]);
+  assert.equal('platform' in toBuildOptions('.', {}), false);
+  assert.throws(() => toBuildOptions('.', { platform: 'arm64' }), /invalid platform `arm64`/);
+});
