@@ -13,7 +13,7 @@ export function inspectContainers(refs: readonly string[], format?: string): str
     const id = store.resolve(ref);
     const st = currentState(store, id);
     const view = inspectView(store.loadConfig(id), st, logPathForRead(store, id));
-    if (st.status === 'running' && isPaused(id)) Object.assign(view.State as object, { Status: 'paused', Paused: true });
+    if (st.status === 'running' && isPaused(store.layout(id).runDir)) Object.assign(view.State as object, { Status: 'paused', Paused: true });
     return view;
   });
   if (format === undefined || format === 'json') return `${JSON.stringify(views, null, 4)}\n`;

@@ -18,7 +18,7 @@ export function containerRows(store: ContainerStore, all: boolean, noTrunc: bool
     const st = currentState(store, id);
     if (!all && st.status !== 'running') continue;
     const row = psRow(spec, st);
-    if (st.status === 'running' && isPaused(id)) { row.Status += ' (Paused)'; row.State = 'paused'; }
+    if (st.status === 'running' && isPaused(store.layout(id).runDir)) { row.Status += ' (Paused)'; row.State = 'paused'; }
     if (noTrunc) row.ID = id;
     rows.push({ row, created: spec.created });
   }

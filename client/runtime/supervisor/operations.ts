@@ -65,7 +65,7 @@ export function stopContainer(ctx: Ctx, ref: string, timeoutS?: number, signal?:
     const lc = ctx.store.loadConfig(id).lifecycle ?? DEFAULT_LIFECYCLE;
     const sig = signal ? parseSignal(signal) : lc.stopSignal;
     const timeout = timeoutS ?? lc.stopTimeout;
-    releaseFreezer(id, false); // a frozen process cannot act on the stop signal, nor die
+    releaseFreezer(ctx.store.layout(id).runDir, false); // a frozen process cannot act on the stop signal, nor die
     if (st.supervisorPid !== undefined) {
       // Also for an exited container: the supervisor may be in a restart back-off, which stop cancels.
       await callSupervisor(ctx.paths, { type: 'stop', id, timeout, signal: sig });
@@ -81,7 +81,7 @@ export function killContainer(ctx: Ctx, ref: string, signal = 'SIGKILL'): Promis
   return locked(ctx, ref, async (id) => {
     const st = currentState(ctx.store, id);
     if (st.status !== 'running' || st.pid === undefined) throw notRunning(id);
-    if (sig === 'SIGKILL' || sig === 'SIGTERM') releaseFreezer(id, false);
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') releaseFreezer(ctx.store.layout(id).runDir, false);
     if (st.supervisorPid !== undefined) await callSupervisor(ctx.paths, { type: 'kill', id, signal: sig });
     else process.kill(st.pid, sig);
     return id;
@@ -94,10 +94,10 @@ export function removeContainer(ctx: Ctx, ref: string, force: boolean): Promise<
     if (st.status === 'running' && !force) {
       throw new ConflictError(`cannot remove container ${id.slice(0, 12)}: it is running`, 'stop it first (`myctr stop`), or use `myctr rm -f`');
     }
-    releaseFreezer(id, false);
+    releaseFreezer(ctx.store.layout(id).runDir, false);
     if (st.supervisorPid !== undefined && isAlive(st.supervisorPid)) await callSupervisor(ctx.paths, { type: 'remove', id });
     else if (st.status === 'running' && st.pid !== undefined) await stopUnsupervised(st.pid, st.pidStart, 'SIGKILL', 0);
-    releaseFreezer(id, true);
+    releaseFreezer(ctx.store.layout(id).runDir, true);
     const name = ctx.store.loadConfig(id).name;
     await ctx.store.remove(id, name);
     removeSystemLogs(id);
@@ -141,10 +141,11 @@ export function pauseContainer(ctx: Ctx, ref: string, pause: boolean): Promise<s
   return locked(ctx, ref, async (id) => {
     const st = currentState(ctx.store, id);
     if (st.status !== 'running' || st.pid === undefined) throw notRunning(id);
-    if (pause === isPaused(id)) {
+    const runDir = ctx.store.layout(id).runDir;
+    if (pause === isPaused(runDir)) {
       throw new MyctrError('MYCTR_INVALID_STATE', `container ${id.slice(0, 12)} is ${pause ? 'already paused' : 'not paused'}`);
     }
-    if (pause) await pauseTree(id, st.pid); else unpauseTree(id);
+    if (pause) await pauseTree(runDir, id, st.pid); else unpauseTree(runDir);
     return id;
   });
 }
