@@ -2,7 +2,6 @@
 // capabilities no more than the container's), concurrent rm -f/stop on one container. Root and rootless.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { spawnCli } from '../../../support/spawn-cli.js';
 import { capsOf } from '../run-helpers.js';
 import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
@@ -62,35 +61,6 @@ describe('stop, kill and exec', () => {
     await fx.cleanAndCheck(before);
   });
 
-  test('pause freezes every process (root, v1 freezer); stop of a paused container works; rootless: a clear error', async () => {
-    const before = await fx.snapshot();
-    const n = fx.unique();
-    assert.equal((await fx.cli(['run', '-d', '--name', 'pz', 'busybox', 'sh', '-c', `sleep ${n} & exec sleep ${n + 1}`])).code, 0);
-    const p = await fx.cli(['pause', 'pz']);
-    if (process.geteuid?.() !== 0) {
-      assert.equal(p.code, 125);
-      assert.match(p.stderr, /^myctr: pause needs a freezer cgroup, and none is writable here\nhint: rootless pause needs a delegated cgroup v2/);
-    } else {
-      assert.equal(p.code, 0, p.stderr);
-      const id = fx.containerIds()[0]!;
-      const dir = `/sys/fs/cgroup/freezer/myctr/${id}`;
-      assert.equal(readFileSync(`${dir}/freezer.state`, 'utf8').trim(), 'FROZEN');
-      const frozen = readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).map(Number).sort();
-      assert.deepEqual(frozen, [...fx.pidsWith(`sleep ${n} `), ...fx.pidsWith(`sleep ${n + 1}`)].filter((x, i, a) => a.indexOf(x) === i).sort(), 'PID 1 and its child');
-      assert.match((await fx.cli(['ps'])).stdout, /Up .* \(Paused\)/);
-      assert.equal((await fx.cli(['inspect', '-f', '{{.State.Status}} {{.State.Paused}}', 'pz'])).stdout, 'paused true\n');
-      assert.equal((await fx.cli(['pause', 'pz'])).code, 125, 'already paused');
-      assert.equal((await fx.cli(['unpause', 'pz'])).code, 0);
-      assert.equal(readFileSync(`${dir}/freezer.state`, 'utf8').trim(), 'THAWED');
-      assert.equal((await fx.cli(['pause', 'pz'])).code, 0);
-      assert.equal((await fx.cli(['stop', '-t', '1', 'pz'])).code, 0, 'stop thaws first');
-      assert.deepEqual(fx.pidsWith(`sleep ${n + 1}`), []);
-      assert.equal((await fx.cli(['rm', 'pz'])).code, 0);
-      assert.ok(!existsSync(dir), 'the freezer cgroup is removed with the container');
-    }
-    await fx.cleanAndCheck(before);
-  });
-
   test('kill -s sends the signal; kill of a stopped container is an error', async () => {
     const before = await fx.snapshot();
     assert.equal((await fx.cli(['run', '-d', '--name', 'k', 'busybox', 'sh', '-c', 'trap "echo got-hup; exit 9" HUP; while true; do sleep 0.1; done'])).code, 0);
@@ -123,6 +93,30 @@ describe('stop, kill and exec', () => {
     assert.match(missing.stderr, /no-such-cmd/);
     const procs = await fx.cli(['exec', 'ex', 'ps', '-o', 'pid,comm']);
     assert.match(procs.stdout, /^\s*1 sleep$/m, 'exec sees the container\'s pid namespace');
+    await fx.cleanAndCheck(before);
+  });
+
+  test('exec -d returns at once and the process runs on in the container; a missing command is still 127', async () => {
+    const before = await fx.snapshot();
+    assert.equal((await fx.cli(['run', '-d', '--name', 'xd', 'busybox', 'sleep', '300'])).code, 0);
+    // The exec'd shell waits for a file that only appears after the CLI returned: it must outlive the CLI.
+    const d = await fx.cli(['exec', '-d', 'xd', 'sh', '-c', 'while [ ! -f /go ]; do sleep 0.05; done; echo done > /done']);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.stdout, '', 'Docker prints nothing');
+    assert.equal((await fx.cli(['exec', 'xd', 'touch', '/go'])).code, 0);
+    await fx.until('the detached process finished', async () => (await fx.cli(['exec', 'xd', 'cat', '/done'])).stdout === 'done\n');
+    const missing = await fx.cli(['exec', '-d', 'xd', 'no-such-cmd']);
+    assert.equal(missing.code, 127);
+    assert.match(missing.stderr, /no-such-cmd/);
+    const it = await fx.cli(['exec', '-d', '-t', 'xd', 'sh']);
+    assert.equal(it.code, 125);
+    assert.match(it.stderr, /^myctr: exec -d cannot be combined with -i or -t\n/);
+    // A detached exec still running when the container stops dies with its pid namespace.
+    const n = fx.unique();
+    assert.equal((await fx.cli(['exec', '-d', 'xd', 'sleep', String(n)])).code, 0);
+    await fx.until('the detached sleep runs', () => fx.pidsWith(`sleep ${n}`).length === 1);
+    assert.equal((await fx.cli(['stop', '-t', '0', 'xd'])).code, 0);
+    await fx.until('the detached exec died with the container', () => fx.pidsWith(`sleep ${n}`).length === 0);
     await fx.cleanAndCheck(before);
   });
 
