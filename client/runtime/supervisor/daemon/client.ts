@@ -11,7 +11,8 @@ import { nodeEntryArgv } from '../../node-entry.js';
 import type { SupervisorReply, SupervisorRequest } from './protocol.js';
 import { supervisorLockPath, supervisorLogPath, supervisorSocketPath } from './paths.js';
 
-const START_TIMEOUT_MS = 15_000;
+// MYCTR_TEST_SUPERVISOR_START_MS shortens it for the test of this error.
+const START_TIMEOUT_MS = Number(process.env.MYCTR_TEST_SUPERVISOR_START_MS) || 15_000;
 
 function tryConnect(path: string): Promise<Socket | undefined> {
   return new Promise((resolve) => {
@@ -38,7 +39,16 @@ export async function connectSupervisor(paths: MyctrPaths, opts: { start: boolea
   const sockPath = supervisorSocketPath(paths);
   const first = await tryConnect(sockPath);
   if (first || !opts.start) return first;
-  const lock = await acquireLock(supervisorLockPath(paths), { timeoutMs: START_TIMEOUT_MS });
+  let lock;
+  try {
+    lock = await acquireLock(supervisorLockPath(paths), { timeoutMs: START_TIMEOUT_MS });
+  } catch (err) {
+    if (!(err instanceof MyctrError && err.code === 'MYCTR_CONFLICT')) throw err;
+    // Another CLI holds the start lock and its supervisor never answered on the socket.
+    throw new MyctrError('MYCTR_INTERNAL', `timed out after ${START_TIMEOUT_MS / 1000} s waiting for another myctr to start the supervisor (\`${sockPath}\`)`, {
+      hint: `see the supervisor's log \`${supervisorLogPath(paths)}\`; remove \`${supervisorLockPath(paths)}\` if no myctr process is running`,
+    });
+  }
   try {
     const again = await tryConnect(sockPath);
     if (again) return again;
@@ -49,7 +59,9 @@ export async function connectSupervisor(paths: MyctrPaths, opts: { start: boolea
       const s = await tryConnect(sockPath);
       if (s) return s;
     }
-    throw new MyctrError('MYCTR_INTERNAL', 'the supervisor did not start', { hint: `see \`${supervisorLogPath(paths)}\`` });
+    throw new MyctrError('MYCTR_INTERNAL', `the supervisor did not listen on \`${sockPath}\` within ${START_TIMEOUT_MS / 1000} s of its start`, {
+      hint: `see its log \`${supervisorLogPath(paths)}\``,
+    });
   } finally {
     lock.release();
   }

@@ -2,6 +2,8 @@
 // and nothing leaks; 20 containers started in parallel share one supervisor. Root and rootless.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnCli } from '../../../support/spawn-cli.js';
 import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
@@ -50,6 +52,23 @@ describe('crashes and scale', () => {
     const ids = (await fx.cli(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) assert.equal((await fx.cli(['rm', '-f', ...ids])).code, 0);
     assert.deepEqual(fx.containerIds(), []);
+    await fx.cleanAndCheck(before);
+  });
+
+  test('a supervisor start that never completes: the error says what timed out and where the log is', async () => {
+    const before = await fx.snapshot();
+    await fx.until('no supervisor runs', () => fx.pidsWith(`myctr-supervisor ${fx.env.runRoot}`).length === 0);
+    // A live process (this test) holds the start lock, as a CLI stuck while starting the supervisor would.
+    const lockPath = join(fx.env.runRoot, 'supervisor.lock');
+    writeFileSync(lockPath, `${process.pid} ${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}\n`);
+    try {
+      const r = await fx.cli(['run', '-d', '--name', 'late', 'busybox', 'true'], { env: { MYCTR_TEST_SUPERVISOR_START_MS: '300' } });
+      assert.equal(r.code, 125);
+      assert.match(r.stderr, /^myctr: timed out after 0\.3 s waiting for another myctr to start the supervisor \(`.*supervisor\.sock`\)\nhint: see the supervisor's log `.*supervisor\.log`; remove `.*supervisor\.lock` if no myctr process is running\n$/);
+      assert.doesNotMatch(r.stderr, /image store/);
+    } finally {
+      unlinkSync(lockPath);
+    }
     await fx.cleanAndCheck(before);
   });
 
