@@ -60,7 +60,9 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
   const title = (text: string) => `[${label} ${n}/${total}] ${text.replace(/\s*\n\s*/g, ' ')}`;
   const ref = processWord(stage.from.image, (k) => input.globals.get(k), cf.escape);
   const fromStep = input.progress.step(title(`FROM ${ref}`));
-  const platform = stage.from.platform !== undefined ? processWord(stage.from.platform, (k) => input.globals.get(k), cf.escape) : input.globals.get('TARGETPLATFORM');
+  // FROM --platform wins over --platform (TARGETPLATFORM), which BaseImages applies by default.
+  const fromPlatform = stage.from.platform !== undefined ? processWord(stage.from.platform, (k) => input.globals.get(k), cf.escape) : undefined;
+  const platform = fromPlatform ?? input.globals.get('TARGETPLATFORM');
   if (platform !== undefined && platform !== input.globals.get('BUILDPLATFORM')) {
     input.log.warn(`${stage.from.pos.file}:${stage.from.pos.line}: the platform ${platform} is not this host's (${input.globals.get('BUILDPLATFORM')}): its base image is pulled for it, and RUN steps need an emulator (binfmt) for it`);
   }
@@ -78,7 +80,7 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
     let img;
     try {
       img = await input.images.get(ref, `${stage.from.pos.file}:${stage.from.pos.line}: \`${stage.from.original.split('\n')[0]}\``, fromStep,
-        platform !== undefined ? parsePlatform(platform) : undefined);
+        fromPlatform !== undefined ? parsePlatform(fromPlatform) : undefined);
     } catch (err) { fromStep.error(messageOf(err)); throw err; }
     state = { config: structuredClone(img.config), layers: [...img.layers], history: img.history.map((h) => ({ ...h })), args: new Map(), cmdSet: false, escape: cf.escape };
     key = chainKey('', ['image', img.id]);
