@@ -4,6 +4,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,15 +18,32 @@ export function nodeInContainer(script: string): string[] {
   return ['-v', '/:/host:ro', 'busybox', `/host${ld}`, '--library-path', `/host${dirname(ld)}`, `/host${realpathSync(process.execPath)}`, '-e', script];
 }
 
-/** TCP on 8000 answers with the peer address; UDP on 9000 answers `pong <peer>`; SIGTERM exits. */
+/** TCP on 8000 answers with the peer address; UDP on 9000 answers `pong <peer>`; prints `ready` once both
+ *  listen (wait for it with waitForLine, not for time); SIGTERM exits. */
 export const ECHO_SERVER = `
 const net = require('net'), dgram = require('dgram');
-net.createServer((s) => s.end(s.remoteAddress.replace(/^::ffff:/, '') + '\\n')).listen(8000);
+let up = 0; const listening = () => { if (++up === 2) console.log('ready'); };
+net.createServer((s) => s.end(s.remoteAddress.replace(/^::ffff:/, '') + '\\n')).listen(8000, listening);
 const u = dgram.createSocket('udp4');
 u.on('message', (m, r) => u.send('pong ' + r.address, r.port, r.address));
-u.bind(9000);
+u.bind(9000, listening);
 process.on('SIGTERM', () => process.exit(0));
 `;
+
+/** Resolves when `child` prints `line` on stdout; rejects (with its stderr) if it exits first. */
+export function waitForLine(child: ChildProcess, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (b: Buffer | string) => { err += b.toString(); });
+    const onExit = (code: number | null) => reject(new Error(`exited (${code}) before printing \`${line}\`: ${err.trim()}`));
+    child.once('exit', onExit);
+    child.stdout?.on('data', (b: Buffer | string) => {
+      out += b.toString();
+      if (out.split('\n').includes(line)) { child.off('exit', onExit); resolve(); }
+    });
+  });
+}
 
 /** Polls `fn` until it returns a value (not undefined) or `limitMs` passes (then throws `what`). */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, limitMs = 20_000): Promise<T> {
@@ -46,14 +64,14 @@ export function tcpRequest(host: string, port: number, localAddress?: string): P
     s.on('data', (d: string) => { data += d; });
     s.on('end', () => resolve(data));
     s.on('error', reject);
-    s.setTimeout(3000, () => { s.destroy(); reject(new Error('timeout')); });
+    s.setTimeout(10_000, () => { s.destroy(); reject(new Error('timeout')); });
   });
 }
 
 export function udpRequest(host: string, port: number, msg: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
-    const timer = setTimeout(() => { s.close(); reject(new Error('timeout')); }, 1000);
+    const timer = setTimeout(() => { s.close(); reject(new Error('timeout')); }, 2000);
     s.on('message', (m) => { clearTimeout(timer); s.close(); resolve(m.toString()); });
     s.on('error', (e) => { clearTimeout(timer); s.close(); reject(e); });
     s.bind(0, host, () => s.send(msg, port, host));

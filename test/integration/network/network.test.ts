@@ -13,7 +13,7 @@ import { spawnCli } from '../../support/spawn-cli.js';
 import { assertNoLeaks, snapshot } from '../../support/leaks.js';
 import { setupRunFixture, type RunFixture } from '../runtime/run-helpers.js';
 import {
-  ECHO_SERVER, canBind, freePort, hostAddress, hostAddressProbe, nodeInContainer, startDnsServer, tcpRequest, udpRequest, waitFor,
+  ECHO_SERVER, canBind, freePort, hostAddress, hostAddressProbe, nodeInContainer, startDnsServer, tcpRequest, udpRequest, waitFor, waitForLine,
 } from './net-helpers.js';
 
 const rootless = process.geteuid?.() !== 0;
@@ -104,6 +104,8 @@ describe('networking', () => {
       child.stderr?.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
       const exited = once(child, 'exit');
       try {
+        // Readiness, not time: the server prints `ready` once it listens; the forwarder was ready before it started.
+        await waitForLine(child, 'ready');
         const seen = await waitFor('the published TCP port', async () => (await tcpRequest('127.0.0.1', tcp)).trim() || undefined);
         // pasta splices loopback clients, keeping 127.0.0.1; libslirp shows loopback clients as its gateway.
         assert.equal(seen, mode === 'pasta' ? '127.0.0.1' : '10.0.2.2');
@@ -139,6 +141,7 @@ describe('networking', () => {
     const child = spawnCli(['run', '--rm', '--name', 'rand', '-p', '8000', ...nodeInContainer(ECHO_SERVER)], { env: fx.env.env });
     const exited = once(child, 'exit');
     try {
+      await waitForLine(child, 'ready');
       const line = await waitFor('myctr port', async () => (await fx.cli(['port', 'rand', '8000/tcp'])).stdout.trim() || undefined);
       const m = /^0\.0\.0\.0:(\d+)$/.exec(line);
       assert.ok(m, line);
