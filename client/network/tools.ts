@@ -87,12 +87,21 @@ export function pastaRootProblem(): string | undefined {
   return `this pasta${p.version ? ` (${p.version})` : ''} cannot attach to a container as root: it drops to \`nobody\` before opening the namespace`;
 }
 
-/** pasta when installed and new enough, else slirp4netns (whose absence start-up then reports). "New
- *  enough" is a pasta with --map-guest-addr (2024+): the March 2023 snapshot in Debian 12 loses the replies
- *  to published UDP ports and cannot run as root, so there slirp4netns is the better default (as Podman 4). */
+/** pasta when installed and new enough, else slirp4netns (whose absence start-up then reports), with the
+ *  reason in words for `myctr info`. "New enough" is a pasta with --map-guest-addr (2024+): the March 2023
+ *  snapshot in Debian 12 loses the replies to published UDP ports and cannot run as root, so there
+ *  slirp4netns is the better default (as Podman 4). Pure. */
+export function chooseDefaultMode(p: PastaInfo): { mode: NetworkMode; reason: string } {
+  if (p.problem !== undefined) return { mode: 'slirp4netns', reason: p.problem };
+  if (!p.features.mapGuestAddr) {
+    return { mode: 'slirp4netns', reason: `this pasta${p.version ? ` (${p.version})` : ''} predates --map-guest-addr (2024): ` +
+      'it loses the replies to published UDP ports and cannot attach as root' };
+  }
+  return { mode: 'pasta', reason: 'pasta is installed and has --map-guest-addr' };
+}
+
 export function defaultNetworkMode(): NetworkMode {
-  const p = pastaInfo();
-  return p.problem === undefined && p.features.mapGuestAddr ? 'pasta' : 'slirp4netns';
+  return chooseDefaultMode(pastaInfo()).mode;
 }
 
 /** net.ipv4.ip_unprivileged_port_start (1024 when unreadable: the kernel default). */

@@ -188,8 +188,13 @@ describe('networking', () => {
   test('myctr info lists the networking modes', async () => {
     const r = await fx.cli(['info', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const info = JSON.parse(r.stdout) as { network: { defaultMode: string; modes: { name: string; available: boolean }[] } };
+    const info = JSON.parse(r.stdout) as { network: { defaultMode: string; defaultReason: string; modes: { name: string; available: boolean }[] } };
     assert.deepEqual(info.network.modes.map((m) => m.name), ['pasta', 'slirp4netns', 'host', 'none']);
     assert.ok(['pasta', 'slirp4netns'].includes(info.network.defaultMode));
+    // The rule: pasta when installed and new enough (--map-guest-addr), else slirp4netns, with the reason.
+    assert.equal(info.network.defaultMode, pastaNew ? 'pasta' : 'slirp4netns', info.network.defaultReason);
+    if (!pastaNew) assert.match(info.network.defaultReason, /pasta/);
+    const text = await fx.cli(['info']);
+    assert.match(text.stdout, new RegExp(`^  default: ${info.network.defaultMode} \\(.+\\)$`, 'm'));
   });
 });
