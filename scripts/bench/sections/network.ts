@@ -1,16 +1,17 @@
 // Section `network`: user-mode networking, myctr beside podman on the same busybox rootfs, in the same run.
-//  (1) container → host: a bounded transfer (busybox dd | nc inside to a sink on the host's own address;
-//      pasta reaches the host through its gateway mapping), as wall time of the whole `run --rm`;
+//  (1) container → host: a bounded transfer (the host's Node, run inside from a read-only bind of /, sends
+//      to a sink on the host's own address; pasta reaches the host through its gateway mapping), as wall
+//      time of the whole `run --rm`;
 //  (2) host → published port: a host client sends the same amount to a sink in a container that runs for
 //      the whole section (`run -d -p 127.0.0.1:P:8000 … nc -ll -e dd`), so only the transfer is timed;
 //  (3) time from `run -d -p` until the published port answers an HTTP request, plus the removal.
 // Every row gets host ports of its own, picked free when the section starts: a port forward left behind by
 // an earlier run (e.g. a podman bridge's DNAT rule) must not answer for, or block, another row.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import type { BenchCommand } from '../measure.js';
 import { myctrCommand, myctrFixture, type MyctrSetup } from '../myctr.js';
@@ -77,7 +78,15 @@ setTimeout(() => { console.error('client: no end from the sink'); process.exit(1
 const SINK_CMD = ['nc', '-ll', '-p', '8000', '-e', 'dd', 'of=/dev/null', 'bs=64k'];
 
 const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-const send = (ip: string, port: number) => `dd if=/dev/zero bs=1M count=${MIB} 2>/dev/null | nc ${ip} ${port}`;
+const LOADER: Partial<Record<string, string>> = { x64: '/lib64/ld-linux-x86-64.so.2', arm64: '/lib/ld-linux-aarch64.so.1' };
+
+/** `-v /:/host:ro` for the run flags, and the command that runs the host's Node with `script` inside a
+ *  busybox container (its dynamic loader started directly): the container → host rows send with the same
+ *  client as the host → published port rows, since busybox nc would measure its own 1 KiB copy loop. */
+function hostNode(script: string, args: readonly string[]): { flags: string[]; cmd: string[] } {
+  const ld = realpathSync(LOADER[process.arch] ?? '/lib64/ld-linux-x86-64.so.2');
+  return { flags: ['-v', '/:/host:ro'], cmd: [`/host${ld}`, '--library-path', `/host${dirname(ld)}`, `/host${realpathSync(process.execPath)}`, `/host${script}`, ...args] };
+}
 
 /** run -d, poll until the port answers (at most ANSWER_LIMIT_S), remove: one shell line for both engines. */
 function firstAnswer(engine: string, port: number, runArgs: string, rmArgs = ''): string {
@@ -128,20 +137,22 @@ async function candidates(ctx: BenchContext, notes: string[]): Promise<Candidate
       : { status: podman.status, reason: podman.reason };
   const pastaProblem = rootless ? undefined : "Debian 12's pasta cannot attach as root";
 
+  const client = join(ctx.tmp, 'net-client.cjs');
+  writeFileSync(client, CLIENT);
+
   // (1) container → host
   const sinkPort = await freePort();
   startSink(ctx, sinkPort);
+  const send = (ip: string) => hostNode(client, [ip, String(sinkPort), String(MIB)]);
   if (!addr) notes.push('the host has no non-loopback IPv4 address: the container → host rows need one');
   out.push({ id: 'myctr-slirp4netns', label: `myctr slirp4netns: ${MIB} MiB container → host`,
-    cmd: addr ? my(['run', '--rm', '--network', 'slirp4netns', 'busybox', 'sh', '-c', send(addr, sinkPort)]) : unavailable('no host address') });
+    cmd: addr ? my(['run', '--rm', '--network', 'slirp4netns', ...send(addr).flags, 'busybox', ...send(addr).cmd]) : unavailable('no host address') });
   out.push({ id: 'myctr-pasta', label: `myctr pasta: ${MIB} MiB container → host (gateway mapping)`,
-    cmd: pastaProblem ? unavailable(pastaProblem) : gw ? my(['run', '--rm', '--network', 'pasta:--map-gw', 'busybox', 'sh', '-c', send(gw, sinkPort)]) : unavailable('no default gateway') });
+    cmd: pastaProblem ? unavailable(pastaProblem) : gw ? my(['run', '--rm', '--network', 'pasta:--map-gw', ...send(gw).flags, 'busybox', ...send(gw).cmd]) : unavailable('no default gateway') });
   out.push({ id: 'podman-slirp4netns', label: `podman slirp4netns: ${MIB} MiB container → host`,
-    cmd: addr ? pod(['--network', 'slirp4netns'], ['sh', '-c', send(addr, sinkPort)]) : unavailable('no host address') });
+    cmd: addr ? pod(['--network', 'slirp4netns', ...send(addr).flags], send(addr).cmd) : unavailable('no host address') });
 
   // (2) host → published port
-  const client = join(ctx.tmp, 'net-client.cjs');
-  writeFileSync(client, CLIENT);
   const hostRow = (id: string, label: string, sink: SinkResult | { ok: false; status: 'not installed' | 'unavailable'; reason: string }): Candidate => ({
     id, label,
     cmd: sink.ok ? { argv: [process.execPath, client, '127.0.0.1', String(sink.port), String(MIB)] }
@@ -201,7 +212,7 @@ export const section: Section = {
     const notes: string[] = [];
     const rows = await measureRows(ctx, 'network', await candidates(ctx, notes));
     notes.push(`container → host: throughput = ${MIB} MiB / wall time, which includes starting and removing the container ` +
-      '(MYCTR_BENCH_NET_MIB changes the size); busybox nc copies in small reads, which bounds these rows for both engines');
+      '(MYCTR_BENCH_NET_MIB changes the size); the sender is the host\'s Node run inside the container (-v /:/host:ro)');
     notes.push('host → published port: only the transfer is timed (a Node client sends, half-closes and waits for the sink to close; ' +
       'the sink containers run for the whole section); their memory columns are the client\'s only');
     notes.push('first answer: wall time of run -d, curl every 10 ms until the port answers, then rm -f (podman rm -f -t 0: killed at once like myctr\'s)');
