@@ -334,6 +334,20 @@ fix_dev_net_tun() {
   info "$(stat -c '%A %n' /dev/net/tun)"
 }
 
+# fuse-overlayfs (the rootfs driver when kernel overlay is refused) opens /dev/fuse as the user. Debian's udev
+# rule makes it 0666; machines without udev may have 0600. Not persistent across reboots.
+fix_dev_fuse() {
+  log "/dev/fuse"
+  if [[ ! -c /dev/fuse ]]; then
+    if ! mknod -m 0666 /dev/fuse c 10 229; then
+      warn "cannot create /dev/fuse; the fuse-overlayfs storage driver will not work"
+      return 0
+    fi
+  fi
+  chmod 0666 /dev/fuse || warn "cannot chmod /dev/fuse"
+  info "$(stat -c '%A %n' /dev/fuse)"
+}
+
 # --- main mode ---------------------------------------------------------------------------------------
 
 # The launcher runs a root-owned copy in /opt/myctr, not the checkout: checkouts often sit in a home
@@ -369,6 +383,7 @@ mode_main() {
   build
   install_launcher
   fix_dev_net_tun
+  fix_dev_fuse
 
   local user
   log "user"
@@ -467,6 +482,7 @@ mode_test() {
   ensure_runtime_dir "$TEST_USER"
   ensure_runtime_dir "$NOSUB_USER"
   fix_dev_net_tun
+  fix_dev_fuse
 
   # In CI a skip would hide a broken feature: turn every probe-based skip into a failure.
   # In CI nothing may skip, and the slow tests (a Debian bootstrap through Debian's mirrors) run too.

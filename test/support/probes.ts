@@ -141,6 +141,17 @@ function probeDevNetTun(): Probe {
   }
 }
 
+function probeFuseOverlayfs(): Probe {
+  const bin = probeCommand('fuse-overlayfs', ['--version']);
+  if (!bin.ok) return bin;
+  try {
+    closeSync(openSync('/dev/fuse', constants.O_RDWR));
+    return OK;
+  } catch (err) {
+    return fail(`open /dev/fuse: ${(err as NodeJS.ErrnoException).code ?? String(err)} (scripts/setup.sh makes it mode 0666)`);
+  }
+}
+
 function probeNoSubidsUser(): Probe {
   const name = TEST_USERS.noSubids;
   const user = lookupUser(name);
@@ -165,6 +176,8 @@ const compute = {
   isRoot: probeIsRoot,
   /** /dev/net/tun can be opened read-write by this user (slirp4netns and pasta need it). */
   devNetTun: probeDevNetTun,
+  /** fuse-overlayfs is installed and /dev/fuse can be opened read-write by this user. */
+  fuseOverlayfs: probeFuseOverlayfs,
   slirp4netns: () => probeCommand('slirp4netns', ['--version']),
   pasta: () => probeCommand('pasta', ['--version']),
   podman: () => probeCommand('podman', ['--version']),

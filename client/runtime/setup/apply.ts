@@ -8,7 +8,7 @@ import { SyscallError } from '../../../sys/check.js';
 import { MyctrError, messageOf } from '../errors.js';
 import { assertNever, type SetupOp } from './ops.js';
 import { secureJoin } from './secure-join.js';
-import { flattenLayers } from '../../image/flatten.js';
+import { mountRootfs } from './rootfs-mount.js';
 
 import { MNT, MS } from '../../../sys/constants.js';
 
@@ -76,22 +76,9 @@ function applyOne(op: SetupOp, { sys, log, inUserns }: ApplyOptions): void {
     case 'loopback-up':
       sys.interfaceUp('lo');
       return;
-    case 'rootfs-overlay': {
-      mkdirp(op.target);
-      const data = `lowerdir=${[...op.lower].reverse().join(':')},upperdir=${op.upper},workdir=${op.work}`;
-      try {
-        // In a user namespace overlayfs stores its whiteouts and opaque markers as user.* xattrs.
-        sys.mount('overlay', op.target, 'overlay', 0, inUserns ? `${data},userxattr` : data);
-        return;
-      } catch (err) {
-        if (!(err instanceof SyscallError)) throw err;
-        log('warn', `overlay refused (${err.errnoName}); copying the image into the container instead`);
-      }
-      mkdirp(op.copyFallback);
-      flattenLayers(op.lower, op.copyFallback); // applies the layers' whiteouts (client/image/flatten.ts)
-      sys.bindMount(op.copyFallback, op.target, { recursive: false, readonly: false });
+    case 'rootfs-overlay':
+      mountRootfs(op, sys, log, inUserns);
       return;
-    }
     case 'rootfs-bind':
       mkdirp(op.target);
       sys.bindMount(op.source, op.target, { recursive: false, readonly: false });

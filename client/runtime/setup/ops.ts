@@ -2,12 +2,17 @@
 // apply.ts inside the new namespaces. Paths are absolute paths in the init's mount namespace before
 // pivot_root; ops with a `root` name a container path, resolved inside it without following symlinks out.
 
+import type { StorageDriver } from '../../image/storage-driver.js';
+
 export type SetupOp =
   | { kind: 'make-private' }
   /** A new network namespace starts with `lo` down. */
   | { kind: 'loopback-up' }
-  /** The rootfs: overlay of the image layers; `copyFallback` is used when the kernel refuses overlay. */
-  | { kind: 'rootfs-overlay'; target: string; lower: string[]; upper: string; work: string; copyFallback: string }
+  /**
+   * The rootfs: overlay of the image layers (setup/rootfs-mount.ts): kernel overlayfs, else fuse-overlayfs (the
+   * binary in `fuseOverlayfs`, when usable), else a flattened copy in `copyFallback`; `driver` forces one.
+   */
+  | { kind: 'rootfs-overlay'; target: string; lower: string[]; upper: string; work: string; copyFallback: string; driver?: StorageDriver; fuseOverlayfs?: string }
   /** A plain directory as rootfs (bind-mounted on itself so that it is a mount point). */
   | { kind: 'rootfs-bind'; target: string; source: string }
   | { kind: 'proc'; target: string }

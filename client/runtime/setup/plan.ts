@@ -3,6 +3,7 @@
 // remounts, pivot_root last.
 import { join } from 'node:path';
 import type { SetupOp } from './ops.js';
+import type { StorageDriver } from '../../image/storage-driver.js';
 import { DEV_NODES, MASKED_PATHS, READONLY_PATHS } from './defaults.js';
 
 // mount(2) flags used in plans (duplicated from sys/constants so that planning stays free of koffi).
@@ -17,7 +18,7 @@ export type MountSpec = VolumeMount | TmpfsMount;
 export interface PlanInput {
   /** Mount point of the rootfs in the init's mount namespace. */
   rootfs: string;
-  layers: { lower: string[]; upper: string; work: string; copyFallback: string } | { dir: string };
+  layers: { lower: string[]; upper: string; work: string; copyFallback: string; driver?: StorageDriver; fuseOverlayfs?: string } | { dir: string };
   /** Files the parent wrote for /etc/hostname, /etc/hosts, /etc/resolv.conf. */
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   mounts: readonly MountSpec[];

@@ -10,6 +10,7 @@ import { MyctrError } from '../errors.js';
 import { hostnameFile, hostsFile, readHostFile, resolvConfFile } from '../etc-files.js';
 import type { RollbackStack } from '../rollback.js';
 import { planSetupOps } from '../setup/plan.js';
+import { chooseRootfsDriver } from '../../image/storage-driver.js';
 import type { ContainerSpec } from '../spec.js';
 import { spawnInit, type PrespawnedInit } from './init-process.js';
 import { SyncChannel, remoteError } from './sync-channel.js';
@@ -73,7 +74,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const etcFiles = writeEtcFiles(spec, layout.runDir);
   const ops = planSetupOps({
     rootfs: layout.rootfs,
-    layers: { lower: input.layerDirs, upper: layout.upper, work: layout.work, copyFallback: layout.copy },
+    layers: { lower: input.layerDirs, upper: layout.upper, work: layout.work, copyFallback: layout.copy, ...chooseRootfsDriver() },
     etcFiles,
     mounts: spec.mounts,
     privateNetwork: spec.network !== 'host',
