@@ -21,6 +21,10 @@ import { JsonFileWriter } from '../log-writer.js';
 import { prepareLogPath, removeSystemLogs } from '../log-path.js';
 import { processStartTime } from '../state.js';
 import { withInit } from '../init-binary.js';
+import { serveStdin, type StdinServer } from './stdin-server.js';
+import { Socket } from 'node:net';
+import { close as closeFd } from '../../../../sys/fd.js';
+import { socketpair } from '../../../../sys/socket.js';
 
 export interface MonitorContext { store: ContainerStore; images: ImageStore; log: Logger; onDone(id: string): void }
 
@@ -53,13 +57,17 @@ export class Monitor {
     const attachNetwork = spec.net && networkAttacher(spec.network, spec.net, {
       runDir: store.layout(this.id).runDir, runRoot: dirname(store.runDir), id: this.id, rootless: !isRoot(), log,
     });
+    // -i: the container's stdin is a socketpair of our own, not a child_process pipe (Node destroys that
+    // one when the stage-0 shell exits, and PID 1 outlives the shell); attach writes into our end.
+    const stdinPair = spec.process.stdin && !spec.process.terminal ? socketpair() : undefined;
     try {
       launched = await launchContainer({
         spec: withInit(spec), layout: store.layout(this.id), layerDirs: images.layerDirs(images.resolve(spec.image.id)),
-        log, rollback, stdio: ['ignore', 'pipe', 'pipe'],
+        log, rollback, stdio: [stdinPair?.[1] ?? 'ignore', 'pipe', 'pipe'],
         ...(attachNetwork ? { attachNetwork } : {}),
       });
     } catch (err) {
+      if (stdinPair) { closeFd(stdinPair[0]); closeFd(stdinPair[1]); }
       await rollback.unwind();
       writer.close();
       this.record({ status: 'stopped', exitCode: 125, finishedAt: new Date().toISOString(), error: messageOf(err) });
@@ -79,10 +87,14 @@ export class Monitor {
     pump(child.stdout, 'stdout');
     pump(child.stderr, 'stderr');
     // A pty master gives EIO once every slave fd is closed: that is its end.
-    if (launched.ptyMaster !== undefined) pump(new ReadStream(launched.ptyMaster), 'stdout');
+    const pty = launched.ptyMaster !== undefined ? new ReadStream(launched.ptyMaster) : undefined;
+    if (pty) pump(pty, 'stdout');
+    if (stdinPair) closeFd(stdinPair[1]);
+    const input = pty ?? (stdinPair ? new Socket({ fd: stdinPair[0], readable: false, writable: true }) : undefined);
+    const stdinServer = spec.process.stdin && input ? serveStdin(store.layout(this.id).runDir, input, { terminal: pty !== undefined, ...(pty ? { output: pty } : {}) }) : undefined;
     const startedAt = new Date().toISOString();
     this.record({ status: 'running', pid: this.hostPid, startedAt, ...pidStart(this.hostPid) });
-    this.exited = this.watchExit(child, streams, writer, launched.network, startedAt);
+    this.exited = this.watchExit(child, streams, writer, launched.network, startedAt, stdinServer);
     try {
       await launched.start();
     } catch (err) {
@@ -97,8 +109,9 @@ export class Monitor {
   }
 
   private async watchExit(child: ChildProcess, streams: Promise<void>[], writer: JsonFileWriter,
-    network: NetworkAttachment | undefined, startedAt: string): Promise<number> {
+    network: NetworkAttachment | undefined, startedAt: string, stdinServer: StdinServer | undefined): Promise<number> {
     const { code, signal } = await waitExit(child);
+    stdinServer?.close();
     // Every process of the pid namespace is dead now; the pipes close right after. Bounded wait all the same.
     await Promise.race([Promise.all(streams), sleep(2000)]);
     writer.close();
