@@ -14,7 +14,8 @@ import { buildSpec, type RunOptions } from './spec.js';
 import { launchContainer, killAndReap } from './start/sequence.js';
 import type { PrespawnedInit } from './start/init-process.js';
 import { failAt } from './start/fail-point.js';
-import { DEFAULT_LIFECYCLE } from './supervisor/config.js';
+import { lifecycleConfig } from './supervisor/config.js';
+import type { LifecycleOptions } from './supervisor/create.js';
 import { findInitBinary, withInit } from './supervisor/init-binary.js';
 import { waitExit } from './start/stage0.js';
 
@@ -26,13 +27,17 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return code ?? 125;
 }
 
-export async function runContainer(imageRef: string, opts: RunOptions, log: Logger, prespawned?: PrespawnedInit): Promise<RunResult> {
+/** `lifecycle`: --log-opt, --stop-signal, --stop-timeout, --init, recorded as for a detached container (inspect,
+ *  and `stop` from another terminal). A restart policy is not applied here: `run --restart` goes through the
+ *  supervisor (supervisor/run-attached.ts). */
+export async function runContainer(imageRef: string, opts: RunOptions, log: Logger, prespawned?: PrespawnedInit,
+  lifecycle: LifecycleOptions = {}): Promise<RunResult> {
   const { paths, images, image, store, id } = openCreateContext(imageRef, log);
   const spec = buildSpec({
     id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
     image: image.config, opts, allCaps: capNamesAll(),
   });
-  if (opts.init) spec.lifecycle = { ...DEFAULT_LIFECYCLE, init: findInitBinary() };
+  spec.lifecycle = lifecycleConfig(lifecycle, image.config.StopSignal, opts.init || lifecycle.init ? findInitBinary() : undefined);
   const clog = log.child({ ctr: id.slice(0, 12) });
   // Ports are checked (and random ones picked) before anything exists, so a taken port leaves nothing behind.
   spec.net = await prepareNetwork({

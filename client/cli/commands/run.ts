@@ -17,9 +17,16 @@ export function register(program: Command, ctx: CommandContext): void {
     .passThroughOptions()
     .option('-d, --detach', 'run in the background under the supervisor and print the container id'))
     .action(async (image: string, command: string[], flags: RawRunFlags & RawLifecycleFlags & { detach?: boolean }) => {
+      const lifecycle = toLifecycleOptions(flags);
       if (flags.detach) {
         const { runDetached } = await import('../../runtime/supervisor/run-detached.js');
-        process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), toLifecycleOptions(flags), log)}\n`);
+        process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), lifecycle, log)}\n`);
+        return;
+      }
+      if (lifecycle.restart && lifecycle.restart.policy !== 'no') {
+        // The policy outlives this CLI (as Docker's): the supervisor runs the container, we attach to it.
+        const { runAttached } = await import('../../runtime/supervisor/run-attached.js');
+        ctx.setExitCode(await runAttached(image, toRunOptions(flags, command), lifecycle, log));
         return;
       }
       // Start the container's init first, so its Node start-up overlaps with loading the runtime and
@@ -29,7 +36,7 @@ export function register(program: Command, ctx: CommandContext): void {
         stdio: [flags.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
       });
       const { runContainer } = await import('../../runtime/run-container.js');
-      const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log, prespawned);
+      const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log, prespawned, lifecycle);
       ctx.setExitCode(result.exitCode);
     });
 }
@@ -61,7 +68,7 @@ export function addContainerOptions(cmd: Command): Command {
     .option('--cap-add <cap>', 'add a capability (or ALL)', collect)
     .option('--cap-drop <cap>', 'drop a capability (or ALL)', collect)
     .option('--security-opt <opt>', 'security option: no-new-privileges', collect)
-    .option('--restart <policy>', 'restart policy for detached containers: no, on-failure[:N], always, unless-stopped')
+    .option('--restart <policy>', 'restart policy: no, on-failure[:N], always, unless-stopped (applied by the supervisor, also for a run without -d)')
     .option('--log-opt <opt>', 'json-file log option: max-size=<size>, max-file=<n>', collect)
     .option('--init', 'run a small init (tini/catatonit) as PID 1 that reaps zombies and forwards signals')
     .option('--stop-signal <signal>', 'signal that stops the container (default: the image\'s STOPSIGNAL or SIGTERM)')

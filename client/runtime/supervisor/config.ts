@@ -68,3 +68,23 @@ export function parseSignal(text: string): NodeJS.Signals {
   }
   throw new UsageError(`invalid signal \`${text}\``, 'use a name such as TERM, HUP, KILL or a number');
 }
+
+/** The recorded lifecycle of a new container: the flags given, else the image's STOPSIGNAL, else defaults. */
+export function lifecycleConfig(lo: {
+  restart?: LifecycleConfig['restart']; log?: LifecycleConfig['log']; stopSignal?: string; stopTimeout?: number;
+}, imageStopSignal: string | undefined, init: string | undefined): LifecycleConfig {
+  return {
+    restart: lo.restart ?? DEFAULT_LIFECYCLE.restart,
+    log: lo.log ?? DEFAULT_LIFECYCLE.log,
+    stopSignal: parseSignal(lo.stopSignal ?? imageStopSignal ?? 'SIGTERM'),
+    stopTimeout: lo.stopTimeout ?? DEFAULT_LIFECYCLE.stopTimeout,
+    ...(init !== undefined ? { init } : {}),
+  };
+}
+
+/** Docker refuses a restart policy with --rm (\`Conflicting options: --restart and --rm\`). */
+export function checkRestartWithRm(restart: LifecycleConfig['restart'] | undefined, rm: boolean): void {
+  if (rm && restart !== undefined && restart.policy !== 'no') {
+    throw new UsageError('conflicting options: --restart and --rm', 'a container removed when it exits cannot be restarted; drop one of them');
+  }
+}

@@ -9,7 +9,7 @@ import { generateName } from '../names.js';
 import { openCreateContext } from '../create-context.js';
 import { RollbackStack } from '../rollback.js';
 import { buildSpec, type ContainerSpec, type RunOptions } from '../spec.js';
-import { DEFAULT_LIFECYCLE, parseSignal, type LifecycleConfig } from './config.js';
+import { checkRestartWithRm, lifecycleConfig, type LifecycleConfig } from './config.js';
 import { findInitBinary } from './init-binary.js';
 
 export interface LifecycleOptions {
@@ -22,13 +22,8 @@ export interface LifecycleOptions {
 
 export async function createContainer(imageRef: string, opts: RunOptions, lo: LifecycleOptions, log: Logger): Promise<ContainerSpec> {
   const { paths, image, store, id } = openCreateContext(imageRef, log);
-  const lifecycle: LifecycleConfig = {
-    restart: lo.restart ?? DEFAULT_LIFECYCLE.restart,
-    log: lo.log ?? DEFAULT_LIFECYCLE.log,
-    stopSignal: parseSignal(lo.stopSignal ?? image.config.StopSignal ?? 'SIGTERM'),
-    stopTimeout: lo.stopTimeout ?? DEFAULT_LIFECYCLE.stopTimeout,
-    ...(lo.init ? { init: findInitBinary() } : {}),
-  };
+  checkRestartWithRm(lo.restart, opts.rm ?? false);
+  const lifecycle: LifecycleConfig = lifecycleConfig(lo, image.config.StopSignal, lo.init ? findInitBinary() : undefined);
   const spec: ContainerSpec = {
     ...buildSpec({ id, name: opts.name ?? generateName(), created: new Date().toISOString(), imageRef, imageId: image.id,
       image: image.config, opts, allCaps: capNamesAll() }),
