@@ -55,6 +55,27 @@ describe('crashes and scale', () => {
     await fx.cleanAndCheck(before);
   });
 
+  test('after a reboot (simulated: another boot id in the record) a running container shows as exited', async () => {
+    const before = await fx.snapshot();
+    const n = fx.unique();
+    assert.equal((await fx.cli(['run', '-d', '--name', 'boot', 'busybox', 'sleep', String(n)])).code, 0);
+    const id = fx.containerIds()[0]!;
+    const statePath = join(fx.env.root, 'containers', id, 'state.json');
+    const st = JSON.parse(readFileSync(statePath, 'utf8')) as { status: string; bootId: string };
+    assert.equal(st.status, 'running');
+    writeFileSync(statePath, JSON.stringify({ ...st, bootId: '00000000-0000-0000-0000-000000000000' }));
+    const ps = await fx.cli(['ps', '-a']);
+    assert.doesNotMatch(ps.stdout, /Up /);
+    assert.match(ps.stdout, /Exited \(255\).*boot\n/);
+    assert.equal((await fx.cli(['ps', '-q'])).stdout, '');
+    assert.equal((await fx.cli(['inspect', '-f', '{{.State.Status}} {{.State.Error}}', 'boot'])).stdout, 'exited exited while unsupervised: the machine rebooted\n');
+    // The record was rewritten, and rm still reaches the (here really still running) supervised process.
+    assert.equal((JSON.parse(readFileSync(statePath, 'utf8')) as { status: string }).status, 'stopped');
+    assert.equal((await fx.cli(['rm', 'boot'])).code, 0);
+    await fx.until('the process is gone', () => fx.pidsWith(`sleep ${n}`).length === 0);
+    await fx.cleanAndCheck(before);
+  });
+
   test('a supervisor start that never completes: the error says what timed out and where the log is', async () => {
     const before = await fx.snapshot();
     await fx.until('no supervisor runs', () => fx.pidsWith(`myctr-supervisor ${fx.env.runRoot}`).length === 0);
