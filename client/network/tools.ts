@@ -1,9 +1,12 @@
 // What user-mode networking this host offers: slirp4netns and pasta (found in PATH or the sbin dirs, with
 // the features their --help lists) and whether /dev/net/tun can be opened. Cached per process; used to
-// pick the default mode, to fail early with a clear error, and by `myctr info`.
+// pick the default mode, to fail early with a clear error, and by `myctr info`. What the tools' --help says
+// is also cached on disk per binary (tool-cache.ts): probing spawns them, which cost run -d up to ~0.5 s.
 import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { resolvePaths } from '../paths.js';
+import { cachedProbe } from './tool-cache.js';
 import type { NetworkMode } from './types.js';
 
 export interface ToolInfo {
@@ -37,23 +40,42 @@ function runText(path: string, args: string[]): string {
   return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').filter((l) => !/^Failed to send \d+ bytes to syslog/.test(l)).join('\n');
 }
 
+/** The probe cache (tool-cache.ts) of this user's run root. */
+function cacheFile(): string {
+  return join(resolvePaths().runRoot, 'net', 'tools.json');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+const isToolInfo = (v: unknown): v is ToolInfo => isObject(v) && typeof v.path === 'string';
+const isPastaInfo = (v: unknown): v is PastaInfo => isToolInfo(v) && isObject((v as { features?: unknown }).features);
+
 let slirpCache: ToolInfo | undefined;
 export function slirp4netnsInfo(): ToolInfo {
   if (slirpCache) return slirpCache;
   const path = findExecutable('slirp4netns');
   if (!path) return (slirpCache = { problem: 'slirp4netns is not installed' });
+  return (slirpCache = cachedProbe(cacheFile(), 'slirp4netns', path, isToolInfo, () => probeSlirp4netns(path)));
+}
+
+function probeSlirp4netns(path: string): ToolInfo {
   const m = /slirp4netns version (\S+)/.exec(runText(path, ['--version']));
   const help = runText(path, ['--help']);
   const problem = help.includes('--userns-path') && help.includes('--api-socket') ? undefined : `${path} is too old (no --userns-path/--api-socket)`;
-  return (slirpCache = { path, ...(m ? { version: m[1]! } : {}), ...(problem ? { problem } : {}) });
+  return { path, ...(m ? { version: m[1]! } : {}), ...(problem ? { problem } : {}) };
 }
 
 let pastaCache: PastaInfo | undefined;
 export function pastaInfo(): PastaInfo {
   if (pastaCache) return pastaCache;
-  const none = { mapGuestAddr: false, mapHostLoopback: false, noMapGw: false, dnsForward: false };
   const path = findExecutable('pasta');
-  if (!path) return (pastaCache = { problem: 'pasta is not installed (Debian package passt)', features: none });
+  if (!path) {
+    const none = { mapGuestAddr: false, mapHostLoopback: false, noMapGw: false, dnsForward: false };
+    return (pastaCache = { problem: 'pasta is not installed (Debian package passt)', features: none });
+  }
+  return (pastaCache = cachedProbe(cacheFile(), 'pasta', path, isPastaInfo, () => probePasta(path)));
+}
+
+function probePasta(path: string): PastaInfo {
   const help = runText(path, ['--help']);
   const v = /^pasta (\S+(?: \S+)?)/m.exec(runText(path, ['--version']))?.[1];
   const version = v === 'unknown version' ? undefined : v; // Debian 12's snapshot prints this
@@ -66,7 +88,7 @@ export function pastaInfo(): PastaInfo {
   const required = ['--config-net', '--netns', '--userns', '--tcp-ns', '--foreground'];
   const missing = required.filter((o) => !help.includes(o));
   const problem = missing.length ? `${path} is too old (its --help lacks ${missing.join(', ')})` : undefined;
-  return (pastaCache = { path, ...(version ? { version } : {}), features, ...(problem ? { problem } : {}) });
+  return { path, ...(version ? { version } : {}), features, ...(problem ? { problem } : {}) };
 }
 
 /** undefined when /dev/net/tun opens read-write for this user; otherwise the errno code. */
