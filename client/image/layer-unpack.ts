@@ -16,6 +16,7 @@ import type { ImageStore, PendingLayer } from './store.js';
 import { peek } from './peek.js';
 import { LayerUnpacker, unpackErrorOf } from './unpack-core.js';
 import { decodeUnpackResult, unpackWarning, type UnpackResult } from './unpack-result.js';
+import { holdZeroUmask, unpackFailure, type LayerUnpackService } from './unpack-service.js';
 import type { WhiteoutFormat, XattrPrefix } from './whiteout-parse.js';
 
 export interface UnpackLayerOptions {
@@ -50,6 +51,34 @@ export async function unpackLayerToTmp(store: ImageStore, input: Readable, opts:
     return r;
   } catch (err) {
     input.destroy();
+    await removeTree(tmp);
+    throw err;
+  }
+}
+
+/**
+ * Unpacks the verified blob *file* `file` into a new `layers/.tmp-*` dir through `service` (which reads the file
+ * itself: in-process as root, in the command's one unpack worker rootless), then moves the file in as the
+ * layer's blob. The caller commits the layer (store.commitConfig) or removes it; on failure nothing is left.
+ */
+export async function unpackBlobFileToTmp(store: ImageStore, service: LayerUnpackService, file: string,
+  opts: { blobDigest?: string; expectDiffId?: string; label?: string } = {}): Promise<UnpackedLayer> {
+  const tmp = store.createLayerTmp();
+  try {
+    const r = await service.run({ file, dest: join(tmp, 'diff'), hashBlob: opts.blobDigest === undefined, limit: maxLayerBytes(), label: opts.label ?? 'layer' });
+    if (!r.ok) throw unpackFailure(r);
+    if (opts.expectDiffId !== undefined && r.diffId !== opts.expectDiffId) {
+      throw new MyctrError('MYCTR_IMAGE', `layer content hashes to \`${r.diffId}\`, not \`${opts.expectDiffId}\` as the image config says`,
+        { hint: 'the archive or registry content is corrupt or was tampered with; nothing was imported' });
+    }
+    renameSync(file, join(tmp, 'blob'));
+    const warning = unpackWarning(r.done);
+    return {
+      tmpDir: tmp, diffId: r.diffId, size: r.size,
+      blob: { digest: opts.blobDigest ?? r.blobDigest ?? r.diffId, size: r.blobSize, compression: r.compression },
+      ...(warning ? { warning } : {}),
+    };
+  } catch (err) {
     await removeTree(tmp);
     throw err;
   }
@@ -131,14 +160,9 @@ interface UnpackSink {
   abort(): void;
 }
 
-let umaskHolders = 0;
-let savedUmask = 0;
-
 /** Real root: no user namespace is needed, so the tar is unpacked here (saves a Node start-up per layer). */
 function inProcessSink(dest: string, prefix: XattrPrefix, format: WhiteoutFormat): UnpackSink {
-  // Modes come from the archive; umask 0 only while some unpack runs (the store's own writes pass modes).
-  if (umaskHolders++ === 0) savedUmask = process.umask(0);
-  const release = () => { if (--umaskHolders === 0) process.umask(savedUmask); };
+  const release = holdZeroUmask();
   let reply: UnpackResult | undefined;
   let unpacker: LayerUnpacker | undefined;
   try { unpacker = new LayerUnpacker(dest, prefix, format); } catch (err) { reply = unpackErrorOf(err); }
@@ -152,12 +176,10 @@ function inProcessSink(dest: string, prefix: XattrPrefix, format: WhiteoutFormat
       unpacker.finish().then((r) => { reply = r; cb(); }, (err: unknown) => { reply = unpackErrorOf(err); cb(); });
     },
   });
-  let released = false;
-  const once = () => { if (!released) { released = true; release(); } };
   return {
     stream,
-    abort: once,
-    done: async () => { once(); return reply ? { reply } : { failure: 'the unpack did not finish' }; },
+    abort: release,
+    done: async () => { release(); return reply ? { reply } : { failure: 'the unpack did not finish' }; },
   };
 }
 

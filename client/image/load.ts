@@ -8,11 +8,12 @@ import { MyctrError, messageOf } from '../runtime/errors.js';
 import { removeTree } from '../runtime/userns-run.js';
 import { readArchive } from './archive-read.js';
 import { detectFormat, readDocker, readMyctr, readOci, type ArchiveFormat, type ArchiveImage } from './archive-formats.js';
-import { unpackLayerToTmp } from './layer-unpack.js';
+import { unpackBlobFileToTmp } from './layer-unpack.js';
 import { forEachLimited } from './parallel.js';
 import type { Platform } from './platform.js';
 import { remoteName } from './reference.js';
 import type { ImageRecord, ImageStore, PendingLayer } from './store.js';
+import { startUnpackService, type LayerUnpackService } from './unpack-service.js';
 
 export interface LoadResult { format: ArchiveFormat; images: ImageRecord[]; warnings: string[] }
 
@@ -21,6 +22,8 @@ export async function loadArchive(store: ImageStore, file: string, opts: { platf
   await store.sweepTmp();
   const work = store.createLayerTmp();
   const pending: PendingLayer[] = [];
+  // Started first, so that a rootless worker's start-up overlaps reading the archive.
+  const unpacker = startUnpackService();
   try {
     const archive = await readArchive(input, join(work, 'archive'));
     const format = detectFormat(archive);
@@ -31,10 +34,12 @@ export async function loadArchive(store: ImageStore, file: string, opts: { platf
     const images = format === 'myctr' ? await readMyctr(archive) : format === 'oci-archive' ? await readOci(archive, opts.platform) : await readDocker(archive);
     const out: ImageRecord[] = [];
     const warnings: string[] = [];
-    for (const img of images) out.push(await loadOne(store, img, pending, warnings));
+    for (const img of images) out.push(await loadOne(store, unpacker, img, pending, warnings));
+    await unpacker.close();
     return { format, images: out, warnings };
   } catch (err) {
     input.destroy();
+    await unpacker.close();
     for (const p of pending) await removeTree(p.tmpDir);
     if (err instanceof MyctrError) throw err;
     throw new MyctrError('MYCTR_IMAGE', `load: ${messageOf(err)}`, { cause: err });
@@ -45,12 +50,12 @@ export async function loadArchive(store: ImageStore, file: string, opts: { platf
 
 const PARALLEL = 3;
 
-async function loadOne(store: ImageStore, img: ArchiveImage, pending: PendingLayer[], warnings: string[]): Promise<ImageRecord> {
+async function loadOne(store: ImageStore, unpacker: LayerUnpackService, img: ArchiveImage, pending: PendingLayer[], warnings: string[]): Promise<ImageRecord> {
   // Layers the store (or this load) has already are not unpacked again; the rest unpack three at a time.
   const todo = img.layers.filter((l, i) => !store.layer(l.diffId) && !pending.some((p) => p.diffId === l.diffId)
     && img.layers.findIndex((x) => x.diffId === l.diffId) === i);
   await forEachLimited(todo, PARALLEL, async (l) => {
-    const u = await unpackLayerToTmp(store, createReadStream(l.file), { blobFile: l.file, expectDiffId: l.diffId });
+    const u = await unpackBlobFileToTmp(store, unpacker, l.file, { expectDiffId: l.diffId });
     pending.push(u);
     if (u.warning) warnings.push(u.warning);
   });

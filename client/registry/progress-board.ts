@@ -23,6 +23,8 @@ export class ProgressBoard {
   }
 
   bytes(row: number, done: number, total: number | undefined): void {
+    // Called for every chunk: off a TTY the text is never shown, on one it is drawn at most every 100 ms.
+    if (!this.tty || Date.now() - this.last < 100) return;
     const pct = total ? ` / ${formatSize(total)} (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
     this.set(row, `${formatSize(done)}${pct}`, false);
   }
