@@ -92,6 +92,9 @@ export const chdir = lib.func('int chdir(const char *path)') as (path: string) =
 export const umask = lib.func('uint32_t umask(uint32_t mask)') as (mask: number) => number;
 export const getpid = lib.func('int getpid(void)') as () => number;
 export const kill = lib.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number;
+/** waitpid(2); `status` receives the wait status (`_Out_`: pass a one-element array). */
+export const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)') as (
+  pid: number, status: number[], options: number) => number;
 
 // capabilities(7), prctl(2)
 export const capget = lib.func('int capget(void *hdrp, void *datap)') as (hdr: Buffer, data: Buffer) => number;

@@ -5,7 +5,11 @@
 import { isRoot } from '../../paths.js';
 import { currentUserIdMap } from '../idmap.js';
 import { nodeEntryArgv } from '../node-entry.js';
-import { spawnStage0, type Namespace, type Stage0, type Stage0Options } from './stage0.js';
+import { spawnStage0, type Adopter, type Namespace, type Stage0, type Stage0Options } from './stage0.js';
+
+/** Set by a process that is a child subreaper (the supervisor): its containers' PID 1 become its children. */
+let initAdopter: Adopter | undefined;
+export function adoptInits(adopter: Adopter): void { initAdopter = adopter; }
 
 export interface InitProcessOptions {
   hostNetwork: boolean;
@@ -30,6 +34,7 @@ export function initStage0Options(o: InitProcessOptions): Stage0Options {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_INIT_USERNS: rootless ? '1' : '0' },
     keepSync: true,
     detached: true,
+    ...(initAdopter ? { adopter: initAdopter } : {}),
   };
 }
 

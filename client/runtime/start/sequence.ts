@@ -124,7 +124,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   failAt('ready');
   const ptyMaster = ttyPair ? tty!.recvFds(ttyPair[0], 1).fds[0] : undefined;
   if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');
-  const hostPid = childPidOf(child.pid!);
+  const hostPid = s0.pid1 ?? childPidOf(child.pid!);
   const network = await networkPromise;
 
   return {

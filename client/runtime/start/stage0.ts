@@ -2,6 +2,7 @@
 // step waits on fd 3 until the parent has written the id map, then execs the real program, which therefore
 // starts with full capabilities in the new user namespace (STYLE §0.3: caps come from the exec after the map).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { MyctrError } from '../errors.js';
 import { writeIdMaps, type IdMapPlan } from '../idmap.js';
@@ -25,12 +26,26 @@ export interface Stage0Options {
   keepSync: boolean;
   /** New session and process group: terminal signals (^C) reach only the parent, which forwards them. */
   detached?: boolean;
+  /**
+   * With a pid namespace: no shell stays behind. The shell forks PID 1, reports its pid and exits; PID 1 is
+   * re-parented to the caller, which must be a child subreaper (prctl(2)) and reaps it through `adopter`.
+   */
+  adopter?: Adopter;
+}
+
+/** Reaps a re-parented PID 1 for spawnStage0 (the supervisor's SIGCHLD handler, daemon/reaper.ts). */
+export interface Adopter {
+  /** Resolves with the exit of `pid`, a child of this process (already exited ones included). */
+  watch(pid: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface Stage0 {
+  /** The stage-0 process, or with `adopter` a stand-in for the adopted PID 1 (see AdoptedChild). */
   child: ChildProcess;
   /** fd 3 of the child, a unix stream socket. */
   sync: Socket;
+  /** With `adopter`: PID 1's host pid (the shell that knew it is gone). */
+  pid1?: number;
 }
 
 /**
@@ -41,10 +56,13 @@ export interface Stage0 {
  * is passed through fd 5 because an asynchronous list's stdin is /dev/null; the shell then closes its own
  * copies of fds 3 and 4 so that EOF on fd 3 still means "the program exec'd".
  */
-export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean }): string {
+export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean; adopt?: boolean }): string {
   const map = o.mapRequest ? 'printf m >&3 && read -r _ <&3 || exit 125; ' : '';
   if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : 'exec 3>&- && exec "$@"');
   const syncForChild = o.keepSync ? '' : ' 3>&-';
+  // Adopted: PID 1 waits for a newline on fd 3, sent once the shell is gone and PID 1 is the caller's child, so
+  // that the parent-death signal the init arms first thing refers to the caller, not to the exiting shell.
+  if (o.adopt) return `${map}exec 5<&0; { read -r _ <&3 || exit 125; exec "$@" 0<&5 5<&-${syncForChild}; } & printf '%s\\n' "$!" >&3; exit 0`;
   return `${map}exec 5<&0; "$@" 0<&5 5<&-${syncForChild} & exec 0</dev/null 3>&- 4>&- 5<&-; wait $!`;
 }
 
@@ -58,7 +76,8 @@ export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
   if (withUser && !opts.idMap) throw new MyctrError('MYCTR_INTERNAL', 'user namespace without an id map');
   const nsFlags = opts.namespaces.map((n) => UNSHARE_FLAG[n]);
   const pidNamespace = opts.namespaces.includes('pid');
-  const script = stage0Script({ mapRequest: withUser, pidNamespace, keepSync: opts.keepSync });
+  const adopter = pidNamespace ? opts.adopter : undefined;
+  const script = stage0Script({ mapRequest: withUser, pidNamespace, keepSync: opts.keepSync, adopt: adopter !== undefined });
   const tail = withUser || pidNamespace || !opts.keepSync
     ? ['/bin/sh', '-c', script, 'myctr-stage0', ...opts.argv]
     : [...opts.argv];
@@ -81,7 +100,59 @@ export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
       throw err;
     }
   }
+  if (adopter) return adopt(child, sync, adopter);
   return { child, sync };
+}
+
+/** The shell reports PID 1's pid and exits; once it is gone (PID 1 is ours now), PID 1 may go on. */
+async function adopt(shell: ChildProcess, sync: Socket, adopter: Adopter): Promise<Stage0> {
+  let pid1: number | undefined;
+  try {
+    pid1 = Number(await expectLine(sync, shell));
+    if (!Number.isInteger(pid1) || pid1 <= 0) throw new MyctrError('MYCTR_PROTOCOL', 'stage 0 reported no pid');
+    const { code, signal } = await waitExit(shell);
+    if (code !== 0) throw new MyctrError('MYCTR_INIT_DIED', `stage 0 exited with ${signal ?? code}`);
+  } catch (err) {
+    shell.kill('SIGKILL');
+    // Not adopted yet or not waiting any more: without its newline it exits when fd 3 closes; kill it anyway.
+    if (pid1 && pid1 > 0) { try { process.kill(pid1, 'SIGKILL'); } catch { /* gone */ } void adopter.watch(pid1).catch(() => undefined); }
+    throw err;
+  }
+  const child = new AdoptedChild(pid1, shell, adopter.watch(pid1));
+  sync.write('\n');
+  return { child: child as unknown as ChildProcess, sync, pid1 };
+}
+
+/**
+ * Stands in for the ChildProcess of an adopted PID 1, with the members the start sequence and the supervisor
+ * use: pid, stdout/stderr/stdio (the shell's pipes, which PID 1 inherited), exitCode/signalCode, kill() and the
+ * 'exit' event (from the adopter's waitpid).
+ */
+class AdoptedChild extends EventEmitter {
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  readonly stdin: ChildProcess['stdin'];
+  readonly stdout: ChildProcess['stdout'];
+  readonly stderr: ChildProcess['stderr'];
+  readonly stdio: ChildProcess['stdio'];
+
+  constructor(readonly pid: number, shell: ChildProcess, exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
+    super();
+    this.stdin = shell.stdin;
+    this.stdout = shell.stdout;
+    this.stderr = shell.stderr;
+    this.stdio = shell.stdio;
+    void exit.then(({ code, signal }) => {
+      this.exitCode = code;
+      this.signalCode = signal;
+      this.emit('exit', code, signal);
+    });
+  }
+
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    try { process.kill(this.pid, signal); return true; } catch { return false; }
+  }
 }
 
 function spawnError(err: NodeJS.ErrnoException): MyctrError {
@@ -100,6 +171,26 @@ function expectByte(sync: Socket, child: ChildProcess): Promise<void> {
       resolve();
     };
     const onEnd = () => { cleanup(); reject(usernsError(child)); };
+    const cleanup = () => { sync.off('data', onData); sync.off('end', onEnd); sync.off('close', onEnd); };
+    sync.on('data', onData);
+    sync.once('end', onEnd);
+    sync.once('close', onEnd);
+  });
+}
+
+/** Reads one newline-terminated line from the shell (the rest is put back); EOF before it is an error. */
+function expectLine(sync: Socket, child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (b: Buffer) => {
+      buf += b.toString('latin1');
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      cleanup();
+      if (nl + 1 < buf.length) sync.unshift(Buffer.from(buf.slice(nl + 1), 'latin1'));
+      resolve(buf.slice(0, nl));
+    };
+    const onEnd = () => { cleanup(); reject(new MyctrError('MYCTR_INIT_DIED', `stage 0 (pid ${child.pid}) exited before it started the container init`)); };
     const cleanup = () => { sync.off('data', onData); sync.off('end', onEnd); sync.off('close', onEnd); };
     sync.on('data', onData);
     sync.once('end', onEnd);

@@ -11,7 +11,9 @@ import { ContainerStore } from '../../container-store.js';
 import { MyctrError, messageOf } from '../../errors.js';
 import { acquireLock } from '../../../image/lock.js';
 import { parseSignal } from '../config.js';
+import { adoptInits } from '../../start/init-process.js';
 import { Monitor } from './monitor.js';
+import { startReaper } from './reaper.js';
 import { decodeRequest, type SupervisorReply, type SupervisorRequest } from './protocol.js';
 import { supervisorLockPath, supervisorSocketPath } from './paths.js';
 
@@ -19,6 +21,8 @@ const IDLE_EXIT_MS = 1000;
 const paths = resolvePaths();
 // The run root in the title tells several users' (or test stores') supervisors apart in `ps`.
 process.title = `myctr-supervisor ${paths.runRoot}`;
+// PID 1 of each container is our own child: no stage-0 shell stays behind per container.
+adoptInits(startReaper());
 const store = new ContainerStore(paths);
 const images = ImageStore.open(paths);
 const monitors = new Map<string, Monitor>();

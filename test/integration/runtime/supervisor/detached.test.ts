@@ -59,6 +59,26 @@ describe('detached containers', () => {
     await fx.cleanAndCheck(before);
   });
 
+  test('PID 1 is the supervisor\'s own child: no process of ours stays per container; kill -9 still gives 137', async () => {
+    const n = fx.unique();
+    const pids: number[] = [];
+    for (const name of ['a1', 'a2']) {
+      const r = await fx.cli(['run', '-d', '--network', 'none', '--name', name, 'busybox', 'sleep', `${n}`]);
+      assert.equal(r.code, 0, r.stderr);
+      pids.push(Number((await fx.cli(['inspect', '--format', '{{.State.Pid}}', name])).stdout));
+    }
+    const stat = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = (pid: number) => Number(stat(pid).slice(stat(pid).lastIndexOf(')') + 2).split(' ')[1]);
+    const sup = ppid(pids[0]!);
+    assert.equal(ppid(pids[1]!), sup);
+    assert.ok(readFileSync(`/proc/${sup}/cmdline`, 'utf8').startsWith(`myctr-supervisor ${fx.env.runRoot}`), 'the parent is the supervisor');
+    const children = readFileSync(`/proc/${sup}/task/${sup}/children`, 'utf8').trim().split(' ').map(Number).sort();
+    assert.deepEqual(children, [...pids].sort(), 'the supervisor\'s children are the two PID 1s and nothing else');
+    assert.equal((await fx.cli(['kill', 'a1'])).code, 0);
+    assert.equal((await fx.cli(['wait', 'a1'])).stdout, '137\n');
+    assert.equal((await fx.cli(['rm', '-f', 'a2'])).code, 0);
+  });
+
   test('a taken name and a running container without -f give clear errors', async () => {
     const before = await fx.snapshot();
     assert.equal((await fx.cli(['run', '-d', '--name', 'dup', 'busybox', 'sleep', '300'])).code, 0);
