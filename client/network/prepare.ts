@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { UsageError } from '../runtime/errors.js';
+import { NetworkError } from './errors.js';
 import { defaultGateway, hostAddress, readOr } from './host-net.js';
 import { dnsView } from './dns.js';
 import { attachPasta } from './pasta.js';
@@ -26,6 +27,12 @@ export async function prepareNetwork(input: {
   if (wanted.length && (input.mode === 'none' || input.mode === 'host')) {
     input.log.warn(`published ports are ignored with --network ${input.mode}`);
     wanted = [];
+  }
+  const v6 = input.mode === 'slirp4netns' ? wanted.find((p) => p.hostIp.includes(':')) : undefined;
+  if (v6) {
+    // slirp4netns's add_hostfwd takes IPv4 host addresses only ("bad arguments.host_addr").
+    throw new NetworkError(`slirp4netns cannot publish on the IPv6 host address ${v6.hostIp}`,
+      'publish on an IPv4 address (or all addresses: omit the address), or use --network pasta');
   }
   const dup = findDuplicate(wanted);
   if (dup) throw new UsageError(`host port ${dup.hostPort}/${dup.protocol} is published twice`, 'give each -p its own host port');

@@ -162,6 +162,16 @@ describe('networking', () => {
     assert.equal(fx.containerIds().length, ids);
   });
 
+  test('slirp4netns: an IPv6 host address to publish on is refused before anything starts', async (t) => {
+    if (!ready(t, 'slirp4netns')) return;
+    const ids = fx.containerIds().length;
+    const r = await fx.run(['--rm', '--network', 'slirp4netns', '-p', '[::1]:8080:80', 'busybox', 'true']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /slirp4netns cannot publish on the IPv6 host address ::1/);
+    assert.match(r.stderr, /^hint: .*--network pasta/m);
+    assert.equal(fx.containerIds().length, ids);
+  });
+
   test('DNS: names from a test DNS server (root) or /etc/hosts (both) resolve inside', async (t) => {
     if (!ready(t, 'slirp4netns')) return;
     const hosts = await fx.run(['--rm', '--network', 'slirp4netns', '--add-host', 'probe.myctr.test:10.9.8.7',
