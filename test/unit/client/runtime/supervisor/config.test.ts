@@ -1,7 +1,7 @@
 // client/runtime/supervisor/config.ts and flags.ts: restart policies, sizes, log options, signals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseLogOpts, parseRestart, parseSignal, parseSize } from '../../../../../client/runtime/supervisor/config.js';
+import { checkRestartWithRm, DEFAULT_LIFECYCLE, lifecycleConfig, parseLogOpts, parseRestart, parseSignal, parseSize } from '../../../../../client/runtime/supervisor/config.js';
 import { toLifecycleOptions } from '../../../../../client/runtime/supervisor/flags.js';
 
 test('restart policies as Docker spells them', () => {
@@ -46,4 +46,18 @@ test('run/create flags → lifecycle options', () => {
     restart: { policy: 'always', maxRetries: 0 }, log: { maxSize: 1024, maxFile: 1 }, stopSignal: 'SIGINT', stopTimeout: 3, init: true,
   });
   assert.throws(() => toLifecycleOptions({ stopTimeout: '-1' }), /invalid --stop-timeout/);
+});
+
+test('lifecycleConfig: the flags, else the image\'s STOPSIGNAL, else the defaults; the init path when given', () => {
+  assert.deepEqual(lifecycleConfig({}, undefined, undefined), DEFAULT_LIFECYCLE);
+  assert.deepEqual(lifecycleConfig({}, 'SIGQUIT', undefined).stopSignal, 'SIGQUIT');
+  const lc = lifecycleConfig({ restart: { policy: 'always', maxRetries: 0 }, log: { maxSize: 1024, maxFile: 2 }, stopSignal: 'HUP', stopTimeout: 3 }, 'SIGQUIT', '/usr/bin/tini-static');
+  assert.deepEqual(lc, { restart: { policy: 'always', maxRetries: 0 }, log: { maxSize: 1024, maxFile: 2 }, stopSignal: 'SIGHUP', stopTimeout: 3, init: '/usr/bin/tini-static' });
+});
+
+test('checkRestartWithRm: a policy with --rm is refused, as Docker does; no policy or no --rm is fine', () => {
+  assert.throws(() => checkRestartWithRm({ policy: 'on-failure', maxRetries: 2 }, true), /conflicting options: --restart and --rm/);
+  assert.doesNotThrow(() => checkRestartWithRm({ policy: 'no', maxRetries: 0 }, true));
+  assert.doesNotThrow(() => checkRestartWithRm(undefined, true));
+  assert.doesNotThrow(() => checkRestartWithRm({ policy: 'always', maxRetries: 0 }, false));
 });
