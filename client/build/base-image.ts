@@ -1,9 +1,10 @@
 // Base images of a build (`FROM img`, `COPY --from=img`, `RUN --mount=…,from=img`): from the store, or pulled
 // from their registry according to --pull (always: re-resolve the tag; missing: only when the store lacks it;
-// never: the store or an error). Each reference is resolved once per build, even when stages ask concurrently;
-// the pull's per-layer lines go into the asking step's progress. A failed pull leaves nothing (pullImage).
+// never: the store or an error; a stored image of another platform than the one wanted counts as missing).
+// Each reference is resolved once per build, even when stages ask concurrently; the pull's per-layer lines go
+// into the asking step's progress. A failed pull leaves nothing (pullImage).
 import { parseReference, LOCAL_REGISTRY, formatReference } from '../image/reference.js';
-import { formatPlatform, type Platform } from '../image/platform.js';
+import { formatPlatform, hostPlatform, type Platform } from '../image/platform.js';
 import type { ImageRecord, ImageStore } from '../image/store.js';
 import type { MyctrPaths } from '../paths.js';
 import { pullImage } from '../registry/pull.js';
@@ -74,10 +75,15 @@ export class BaseImages {
     }
     const names = new Set(Object.keys(store.repositories()));
     const pullable = isPullable(ref, names, local !== undefined);
+    // A stored image of another platform under this name does not count when the registry can give the right one.
+    const want = platform ?? hostPlatform();
+    let otherPlatform: string | undefined;
+    if (local && pullable && (local.os !== want.os || local.architecture !== want.architecture)) { otherPlatform = `${local.os}/${local.architecture}`; local = undefined; }
     const decision = pullDecision(policy, local !== undefined, pullable);
     if (decision === 'local') return local!;
     if (decision === 'missing') {
-      throw new BuildError(`${where}: base image \`${ref}\` not found in local storage`, {
+      const what = otherPlatform ? ` for ${formatPlatform(want)} (the stored one is ${otherPlatform})` : '';
+      throw new BuildError(`${where}: base image \`${ref}\`${what} not found in local storage`, {
         hint: policy === 'never' && pullable ? 'pull it first, or build with --pull=missing (--pull=never forbids fetching it)'
           : 'build, import or bootstrap it first (`myctr images` lists local images)',
       });

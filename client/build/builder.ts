@@ -125,7 +125,10 @@ export async function build(opts: BuildOptions, log: Logger): Promise<ImageRecor
 async function commit(store: ImageStore, state: StageState, names: string[], progress: Progress): Promise<ImageRecord> {
   const step = progress.step('exporting to image');
   const created = new Date().toISOString();
-  const image = await store.commitImage({ layers: state.layers.map((diffId) => ({ diffId })), config: state.config, history: state.history, created, names });
+  const image = await store.commitImage({
+    layers: state.layers.map((diffId) => ({ diffId })), config: state.config, history: state.history, created, names,
+    ...(state.architecture !== undefined ? { architecture: state.architecture } : {}),
+  });
   step.line(`writing image sha256:${image.id} done`);
   for (const n of names) step.line(`naming to ${n} done`);
   step.done();

@@ -17,6 +17,8 @@ export interface StageState {
   /** Set once a CMD instruction ran in this stage (ENTRYPOINT then keeps it). */
   cmdSet: boolean;
   escape: '\\' | '`';
+  /** The image's architecture: the base image's, or for `scratch` the stage's platform's (default: the host's). */
+  architecture?: string;
 }
 
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];

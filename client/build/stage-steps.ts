@@ -74,7 +74,8 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
     state = cloneState(d.state);
     key = d.key;
   } else if (ref.toLowerCase() === 'scratch') {
-    state = { config: {}, layers: [], history: [], args: new Map(), cmdSet: false, escape: cf.escape };
+    state = { config: {}, layers: [], history: [], args: new Map(), cmdSet: false, escape: cf.escape,
+      ...(platform !== undefined ? { architecture: parsePlatform(platform).architecture } : {}) };
     key = chainKey('', ['scratch']);
   } else {
     let img;
@@ -82,7 +83,7 @@ export async function buildStageSteps(input: StageInput): Promise<StageResult> {
       img = await input.images.get(ref, `${stage.from.pos.file}:${stage.from.pos.line}: \`${stage.from.original.split('\n')[0]}\``, fromStep,
         fromPlatform !== undefined ? parsePlatform(fromPlatform) : undefined);
     } catch (err) { fromStep.error(messageOf(err)); throw err; }
-    state = { config: structuredClone(img.config), layers: [...img.layers], history: img.history.map((h) => ({ ...h })), args: new Map(), cmdSet: false, escape: cf.escape };
+    state = { config: structuredClone(img.config), layers: [...img.layers], history: img.history.map((h) => ({ ...h })), args: new Map(), cmdSet: false, escape: cf.escape, architecture: img.architecture };
     key = chainKey('', ['image', img.id]);
   }
   fromStep.done();

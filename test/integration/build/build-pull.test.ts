@@ -1,13 +1,16 @@
 // `myctr build` pulls base images it lacks from a real registry (Debian's docker-registry on 127.0.0.1, behind
 // the test proxy that can break a download): FROM, COPY --from and RUN --mount from= an image; --pull=never
-// refuses clearly; a failed pull leaves no image, layer or tmp dir and the next build resumes it; --pull=always
-// re-resolves a tag that moved while missing keeps the stored image. Root and rootless.
+// refuses clearly; a failed pull leaves no image, layer or tmp dir; --pull=always re-resolves a tag that moved
+// while missing keeps the stored image; FROM --platform / --platform pick from a multi-arch index. Root and
+// rootless.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { probes, requireFeature } from '../../support/probes.js';
-import { registryProbe, startProxy, startRegistry, type TestProxy, type TestRegistry } from '../../support/registry.js';
+import { makeConfig, makeLayer, ociArchive, writeArchive } from '../../support/image-archives.js';
+import { registryProbe, skopeoProbe, startProxy, startRegistry, type TestProxy, type TestRegistry } from '../../support/registry.js';
 import { runCli } from '../../support/spawn-cli.js';
 import { makeTempDir, testEnv, type TestEnv } from '../../support/tmp.js';
 import { imageIdOf, setupBuildFixture, type BuildFixture } from './build-helpers.js';
@@ -130,5 +133,33 @@ describe('myctr build pulls base images', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = await s2.cli(['run', '--rm', '--network', 'none', 'uses', 'cat', '/copied', '/mounted']);
     assert.equal(out.stdout, 'v2\nv2\n', out.stderr);
+  });
+
+  test('FROM --platform and --platform pick that platform from a multi-arch index; the result has its architecture', async (t) => {
+    if (!ready(t) || !requireFeature(t, skopeoProbe)) return;
+    const host = process.arch === 'arm64' ? 'arm64' : 'amd64';
+    const other = host === 'arm64' ? 'amd64' : 'arm64';
+    const layer = (arch: string) => makeLayer([{ path: 'arch', type: 'file', data: `${arch}\n` }]);
+    const images = [host, other].map((arch) => { const l = layer(arch); return { layers: [l], configJson: makeConfig([l], { architecture: arch }), platform: { os: 'linux', architecture: arch } }; });
+    const archive = writeArchive(join(work, 'multi.tar'), ociArchive(images));
+    const ref = `${reg!.host}/t/multi:1`;
+    const r = spawnSync('skopeo', ['copy', '--all', '--quiet', '--dest-tls-verify=false', `oci-archive:${archive}`, `docker://${ref}`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `skopeo copy: ${r.stderr}`);
+    const s = freshStore();
+    const viaFrom = await s.build(fx.context({ Containerfile: `FROM --platform=linux/${other} ${ref}\nLABEL a=1\n` }), ['-q', '-t', 'from-platform']);
+    assert.equal(viaFrom.code, 0, viaFrom.stderr);
+    assert.match(viaFrom.stderr, new RegExp(`the platform linux/${other} is not this host's .*emulator`));
+    const viaFlag = await s.build(fx.context({ Containerfile: `FROM ${ref}\nARG TARGETARCH\nLABEL arch=$TARGETARCH\n` }), ['-q', '--platform', `linux/${other}`, '-t', 'flag-platform']);
+    assert.equal(viaFlag.code, 0, viaFlag.stderr);
+    const plain = await s.build(fx.context({ Containerfile: `FROM ${ref}\nLABEL a=1\n` }), ['-q', '-t', 'host-platform']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const rec = (id: string) => JSON.parse(readFileSync(join(s.env.root, 'storage', 'images', `${id}.json`), 'utf8')) as { layers: string[]; architecture: string; config: { Labels?: Record<string, string> } };
+    const [h, o] = images.map((i) => i.layers[0]!.diffId);
+    assert.deepEqual([rec(imageIdOf(viaFrom)).layers, rec(imageIdOf(viaFrom)).architecture], [[o], other]);
+    assert.deepEqual([rec(imageIdOf(viaFlag)).layers, rec(imageIdOf(viaFlag)).architecture, rec(imageIdOf(viaFlag)).config.Labels?.arch], [[o], other, other]);
+    assert.deepEqual([rec(imageIdOf(plain)).layers, rec(imageIdOf(plain)).architecture], [[h], host]);
+    const never = await s.build(fx.context({ Containerfile: `FROM --platform=linux/${other} ${ref}\n` }), ['--pull=never']);
+    assert.equal(never.code, 125, never.stderr);
+    assert.match(never.stderr, new RegExp(`base image \`${ref}\` for linux/${other} \\(the stored one is linux/${host}\\) not found`));
   });
 });
