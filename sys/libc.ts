@@ -95,6 +95,11 @@ export const kill = lib.func('int kill(int pid, int sig)') as (pid: number, sig:
 /** waitpid(2); `status` receives the wait status (`_Out_`: pass a one-element array). */
 export const waitpid = lib.func('int waitpid(int pid, _Out_ int *status, int options)') as (
   pid: number, status: number[], options: number) => number;
+/** malloc_trim(3): returns free heap memory to the kernel; 1 if some was released. */
+export const mallocTrim = lib.func('int malloc_trim(size_t pad)') as (pad: number) => number;
+/** madvise(2) on [addr, addr+len). */
+export const madvise = lib.func('int madvise(uintptr_t addr, size_t len, int advice)') as (
+  addr: bigint, len: number, advice: number) => number;
 
 // capabilities(7), prctl(2)
 export const capget = lib.func('int capget(void *hdrp, void *datap)') as (hdr: Buffer, data: Buffer) => number;

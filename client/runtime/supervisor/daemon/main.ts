@@ -12,6 +12,7 @@ import { MyctrError, messageOf } from '../../errors.js';
 import { acquireLock } from '../../../image/lock.js';
 import { parseSignal } from '../config.js';
 import { adoptInits } from '../../start/init-process.js';
+import { trimWhenIdle } from './memory.js';
 import { Monitor } from './monitor.js';
 import { startReaper } from './reaper.js';
 import { decodeRequest, type SupervisorReply, type SupervisorRequest } from './protocol.js';
@@ -31,6 +32,7 @@ let idleTimer: NodeJS.Timeout | undefined;
 
 function scheduleIdleExit(): void {
   clearTimeout(idleTimer);
+  trimWhenIdle();
   if (monitors.size > 0 || connections > 0) return;
   idleTimer = setTimeout(() => { void idleExit(); }, IDLE_EXIT_MS);
 }
