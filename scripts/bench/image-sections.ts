@@ -27,8 +27,8 @@ function result(name: string, title: string, rows: SectionResult['rows'], subjec
   };
 }
 
-const PULL_TITLE = 'pull a 5-layer image (~9 MB gzip) from a registry on 127.0.0.1, then remove it';
-const LOAD_TITLE = 'load a docker-archive of the 5-layer image (~17 MB), then remove it';
+const PULL_TITLE = 'pull a 5-layer image (~5 MB of gzip blobs) from a registry on 127.0.0.1, then remove it';
+const LOAD_TITLE = 'load a docker-archive of the 5-layer image (~10 MB, plain layer tars), then remove it';
 const RUN_TITLE = 'run --rm --network none IMAGE true on the 5-layer image (overlay of 5 layers)';
 
 export const pullSection: Section = {
