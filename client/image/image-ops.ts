@@ -7,6 +7,7 @@ import { ContainerStore } from '../runtime/container-store.js';
 import { ConflictError, MyctrError, NotFoundError } from '../runtime/errors.js';
 import { lockHolder } from './lock.js';
 import { deleteImages, removeNames, setName } from './store-gc.js';
+import { livePins } from './pins.js';
 import { localName } from './reference.js';
 import type { ImageRecord, ImageStore } from './store.js';
 
@@ -37,8 +38,8 @@ export interface RmiResult { untagged: string[]; deleted: string[]; layers: numb
  */
 export async function removeImages(store: ImageStore, paths: MyctrPaths, refs: readonly string[], force: boolean): Promise<RmiResult> {
   const res: RmiResult = { untagged: [], deleted: [], layers: 0 };
-  const users = containersByImage(paths);
   const toDelete: ImageRecord[] = [];
+  const refOf = new Map<string, string>();
   for (const ref of refs) {
     const img = store.resolve(ref);
     const byName = img.names.find((n) => n === ref || n === safeLocal(ref) || n.endsWith(`/${ref}`) || n.endsWith(`/${ref}:latest`));
@@ -46,16 +47,31 @@ export async function removeImages(store: ImageStore, paths: MyctrPaths, refs: r
       res.untagged.push(...(await removeNames(store, [byName])));
       continue;
     }
-    const ctrs = users.get(img.id) ?? [];
-    if (ctrs.length && !force) {
-      throw new ConflictError(`image \`${ref}\` is used by ${ctrs.length} container${ctrs.length === 1 ? '' : 's'} (${ctrs.map((c) => c.slice(0, 12)).join(', ')})`,
-        'remove the containers first (`myctr rm`), or use `myctr rmi -f`');
-    }
     if (!toDelete.some((i) => i.id === img.id)) toDelete.push(img);
+    refOf.set(img.id, ref);
   }
   if (toDelete.length) {
+    // Checked under the store lock (deleteImages), so a container being created from the image either pinned
+    // it before (refused here) or resolves it after (not found there): never a container without its layers.
+    const d = await deleteImages(store, toDelete.map((i) => i.id), (ids) => {
+      const users = containersByImage(paths);
+      const pins = livePins(store);
+      for (const id of ids) {
+        const ref = refOf.get(id) ?? id.slice(0, 12);
+        const pids = pins.get(id) ?? [];
+        if (pids.length) {
+          throw new ConflictError(`image \`${ref}\` is in use by a \`myctr run\`/\`create\` (process ${pids.join(', ')})`,
+            'try again when it has finished');
+        }
+        const ctrs = users.get(id) ?? [];
+        if (ctrs.length && !force) {
+          throw new ConflictError(`image \`${ref}\` is used by ${ctrs.length} container${ctrs.length === 1 ? '' : 's'} (${ctrs.map((c) => c.slice(0, 12)).join(', ')})`,
+            'remove the containers first (`myctr rm`), or use `myctr rmi -f`');
+        }
+      }
+      return ids;
+    });
     res.untagged.push(...toDelete.flatMap((i) => i.names));
-    const d = await deleteImages(store, toDelete.map((i) => i.id));
     res.deleted.push(...d.images);
     res.layers = d.layers.length;
   }
@@ -68,9 +84,12 @@ function safeLocal(ref: string): string | undefined {
 
 /** `image prune`: untagged images (`-a`: every image) no container uses, and abandoned partial downloads. */
 export async function pruneImages(store: ImageStore, paths: MyctrPaths, all: boolean): Promise<{ deleted: string[]; bytes: number }> {
-  const users = containersByImage(paths);
-  const victims = store.list().filter((i) => !users.has(i.id) && (all || i.names.length === 0)).map((i) => i.id);
-  const d = await deleteImages(store, victims);
+  const victims = store.list().filter((i) => all || i.names.length === 0).map((i) => i.id);
+  const d = await deleteImages(store, victims, (ids) => {
+    const users = containersByImage(paths);
+    const pins = livePins(store);
+    return ids.filter((id) => !users.has(id) && !pins.has(id));
+  });
   return { deleted: d.images, bytes: d.bytes + prunePartialDownloads(store) };
 }
 

@@ -79,3 +79,32 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     delay = Math.min(delay * 2, 200);
   }
 }
+
+/**
+ * acquireLock for synchronous callers (resolving and pinning an image while a container is being set up):
+ * the same lock file and staleness rules; waits block the thread (Atomics.wait), with the same backoff.
+ */
+export function acquireLockSync(path: string, opts: LockOptions = {}): HeldLock {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  let delay = 10;
+  for (;;) {
+    if (tryCreate(path)) {
+      let held = true;
+      return { release() { if (held) { held = false; try { unlinkSync(path); } catch { /* already gone */ } } } };
+    }
+    const holder = lockHolder(path, opts.emptyGraceMs);
+    if (holder === undefined) {
+      if (lockHolder(path, opts.emptyGraceMs) === undefined) {
+        try { unlinkSync(path); } catch { /* someone else removed it */ }
+      }
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new ConflictError(`image store is locked by process ${holder === -1 ? '(starting)' : holder}`,
+        `wait for it to finish, or remove \`${path}\` if no myctr process is running`);
+    }
+    Atomics.wait(cell, 0, 0, delay);
+    delay = Math.min(delay * 2, 200);
+  }
+}

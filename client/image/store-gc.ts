@@ -27,13 +27,18 @@ export async function removeNames(store: ImageStore, names: readonly string[]): 
 }
 
 /**
- * Deletes image records (and their names), then every layer no remaining image references. The records go
+ * Deletes image records (and their names), then every layer no remaining image references. `select` (under the
+ * lock) narrows the ids or throws, e.g. for images that containers or pins use. The records go
  * first, so a crash in between leaves only unreferenced layers, which the next prune frees.
  */
-export async function deleteImages(store: ImageStore, ids: readonly string[]): Promise<{ images: string[]; layers: string[]; bytes: number }> {
+export async function deleteImages(store: ImageStore, requested: readonly string[], select: (ids: readonly string[]) => readonly string[] = (x) => x):
+Promise<{ images: string[]; layers: string[]; bytes: number }> {
   const doomed: string[] = [];
   let bytes = 0;
+  let ids: readonly string[] = [];
   await store.withLock(() => {
+    // `select` runs under the lock: what uses an image (containers, pins) is decided atomically with the deletion.
+    ids = select(requested);
     const repos = store.repositories();
     let changed = false;
     for (const [n, id] of Object.entries(repos)) if (ids.includes(id)) { delete repos[n]; changed = true; }

@@ -1,5 +1,6 @@
 // What every new container starts from, for `run` and for `create`: the paths (with the one-time warnings
 // about them), the stores, the resolved image and a fresh id.
+import { pinImage } from '../image/pins.js';
 import { ImageStore, type ImageRecord } from '../image/store.js';
 import type { Logger } from '../log.js';
 import { ensurePrivateDir, resolvePaths, type MyctrPaths } from '../paths.js';
@@ -24,6 +25,7 @@ export function openCreateContext(imageRef: string, log: Logger): CreateContext 
   ensurePrivateDir(paths.root);
   ensurePrivateDir(paths.runRoot);
   const images = ImageStore.open(paths);
-  const image = images.resolve(imageRef);
+  // Pinned until this process exits: an rmi running now either finished first or refuses (client/image/pins.ts).
+  const image = pinImage(images, imageRef);
   return { paths, images, image, store: new ContainerStore(paths), id: newContainerId() };
 }
