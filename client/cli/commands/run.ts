@@ -5,6 +5,7 @@ import type { CommandContext } from './index.js';
 import { log } from '../../log.js';
 import { prespawnInit } from '../../runtime/start/init-process.js';
 import { collect } from '../collect.js';
+import { initOptions, takeEarlyInit, type EarlyRunFlags } from '../early-init.js';
 import { toRunOptions, type RawRunFlags } from '../run-options.js';
 import { toLifecycleOptions, type RawLifecycleFlags } from '../../runtime/supervisor/flags.js';
 
@@ -19,22 +20,23 @@ export function register(program: Command, ctx: CommandContext): void {
     .action(async (image: string, command: string[], flags: RawRunFlags & RawLifecycleFlags & { detach?: boolean }) => {
       const lifecycle = toLifecycleOptions(flags);
       if (flags.detach) {
+        takeEarlyInit(undefined);
         const { runDetached } = await import('../../runtime/supervisor/run-detached.js');
         process.stdout.write(`${await runDetached(image, toRunOptions(flags, command), lifecycle, log)}\n`);
         return;
       }
       if (lifecycle.restart && lifecycle.restart.policy !== 'no') {
         // The policy outlives this CLI (as Docker's): the supervisor runs the container, we attach to it.
+        takeEarlyInit(undefined);
         const { runAttached } = await import('../../runtime/supervisor/run-attached.js');
         ctx.setExitCode(await runAttached(image, toRunOptions(flags, command), lifecycle, log));
         return;
       }
-      // Start the container's init first, so its Node start-up overlaps with loading the runtime and
-      // resolving the image (not with a terminal: the pty socket is made with the FFI later).
-      const prespawned = flags.tty ? undefined : prespawnInit({
-        hostNetwork: flags.network === 'host',
-        stdio: [flags.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
-      });
+      // The container's init starts before the runtime is loaded and the image resolved, so that its Node
+      // start-up overlaps with that work: main.ts started it already when argv was clear enough
+      // (early-init.ts), else it starts now (not with a terminal: the pty socket is made with the FFI later).
+      const early: EarlyRunFlags = { hostNetwork: flags.network === 'host', interactive: flags.interactive === true };
+      const prespawned = flags.tty ? takeEarlyInit(undefined) : takeEarlyInit(early) ?? prespawnInit(initOptions(early));
       const { runContainer } = await import('../../runtime/run-container.js');
       const result = await runContainer(image, { ...toRunOptions(flags, command), ...(flags.init ? { init: true } : {}) }, log, prespawned, lifecycle);
       ctx.setExitCode(result.exitCode);

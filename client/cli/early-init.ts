@@ -1,0 +1,87 @@
+// The container init of a foreground `myctr run`, started before the CLI loads commander and the commands:
+// the init's Node start-up is the longest step of a run, so it should begin as early as the CLI can know what
+// kind of init it needs (host network or not, stdin or not). This reads only what it must from argv and
+// leaves the real parsing to commander; `run` then takes the early init if it matches the parsed flags and
+// otherwise kills it and starts its own (takeEarlyInit), so a wrong guess costs time, never behaviour.
+// An unused early init (an error before launch, --help) dies with the CLI (setpriv --pdeathsig).
+import { prespawnInit, type PrespawnedInit } from '../runtime/start/init-process.js';
+import { commandNameOf } from './commands/index.js';
+
+/** `run`'s options that take a value (commander's `<…>` options of run.ts); anything else unknown: no guess. */
+export const RUN_VALUE_OPTIONS: ReadonlySet<string> = new Set([
+  '--name', '-e', '--env', '--env-file', '-w', '--workdir', '-u', '--user', '--group-add', '-h', '--hostname',
+  '--entrypoint', '-v', '--volume', '--tmpfs', '--network', '-p', '--publish', '--dns-search', '--dns',
+  '--add-host', '--cap-add', '--cap-drop', '--security-opt', '--restart', '--log-opt', '--stop-signal',
+  '--stop-timeout',
+]);
+/** `run`'s boolean options. */
+export const RUN_FLAG_OPTIONS: ReadonlySet<string> = new Set([
+  '--rm', '-i', '--interactive', '-t', '--tty', '--read-only', '-P', '--publish-all', '--privileged', '--init',
+  '-d', '--detach',
+]);
+const SHORT_FLAGS: Record<string, string> = { i: '--interactive', t: '--tty', P: '--publish-all', d: '--detach' };
+
+export interface EarlyRunFlags {
+  hostNetwork: boolean;
+  interactive: boolean;
+}
+
+/**
+ * What a foreground, terminal-less `myctr run` needs to know to start its init, read from the CLI's argv
+ * (without node and the script); undefined when it is not such a run or when argv holds anything unexpected.
+ */
+export function earlyRunFlags(args: readonly string[]): EarlyRunFlags | undefined {
+  if (commandNameOf(args) !== 'run') return undefined;
+  let i = args.indexOf('run') + 1;
+  // Before the command only --log-level may come (--help, --version: no run).
+  if (args.slice(0, i - 1).some((a) => a.startsWith('-') && a !== '--log-level' && !a.startsWith('--log-level='))) return undefined;
+  const seen = new Set<string>();
+  let network: string | undefined;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (!a.startsWith('-') || a === '-') break; // the image: the rest belongs to the container
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (RUN_VALUE_OPTIONS.has(name)) {
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (value === undefined) return undefined;
+      if (name === '--network') network = value;
+    } else if (RUN_FLAG_OPTIONS.has(name) && eq < 0) {
+      seen.add(name.length === 2 ? SHORT_FLAGS[name[1]!] ?? name : name);
+    } else if (/^-[a-zA-Z]{2,}$/.test(a) && [...a.slice(1)].every((c) => SHORT_FLAGS[c])) {
+      for (const c of a.slice(1)) seen.add(SHORT_FLAGS[c]!);
+    } else {
+      return undefined; // --help, a typo, an option this list does not know: let commander decide
+    }
+  }
+  if (seen.has('--tty') || seen.has('--detach')) return undefined;
+  return { hostNetwork: network === 'host', interactive: seen.has('--interactive') };
+}
+
+let early: { flags: EarlyRunFlags; init: PrespawnedInit } | undefined;
+
+/** Starts the init for a foreground `myctr run` now, if argv says that is what this process will do. */
+export function startEarlyInit(args: readonly string[]): void {
+  const flags = earlyRunFlags(args);
+  if (!flags) return;
+  early = { flags, init: prespawnInit(initOptions(flags)) };
+}
+
+export function initOptions(flags: EarlyRunFlags): { hostNetwork: boolean; stdio: unknown[] } {
+  return { hostNetwork: flags.hostNetwork, stdio: [flags.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'] };
+}
+
+/**
+ * The early init if it fits `flags` (commander's reading of argv; undefined: the run needs none of this kind,
+ * as with -t or -d). A misfit is killed, and undefined returned.
+ */
+export function takeEarlyInit(flags: EarlyRunFlags | undefined): PrespawnedInit | undefined {
+  const e = early;
+  early = undefined;
+  if (!e) return undefined;
+  if (flags && e.flags.hostNetwork === flags.hostNetwork && e.flags.interactive === flags.interactive) return e.init;
+  // EOF on its sync socket ends an init that is still starting; SIGKILL ends the stage-0 tree.
+  void e.init.stage0.then((s) => { s.sync.destroy(); s.child.kill('SIGKILL'); }, () => undefined);
+  return undefined;
+}
