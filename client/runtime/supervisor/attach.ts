@@ -5,7 +5,7 @@
 // the run it attached to (a restart policy may start it again: as Docker, the client stays with the first).
 import { connect, type Socket } from 'node:net';
 import { MyctrError } from '../errors.js';
-import { attachSocketPath } from './daemon/stdin-server.js';
+import { attachSocketPath } from './daemon/paths.js';
 import { followLog } from './log-reader.js';
 import { logPathForRead } from './log-path.js';
 import { logEnd } from './logs.js';

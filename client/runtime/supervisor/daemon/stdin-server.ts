@@ -9,12 +9,9 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { getPeerCred } from '../../../../sys/socket.js';
+import { attachSocketPath } from './paths.js';
 
 export interface StdinServer { close(): void }
-
-export function attachSocketPath(runDir: string): string {
-  return `${runDir}/attach.sock`;
-}
 
 export function serveStdin(runDir: string, input: Writable, opts: { terminal: boolean; output?: Readable }): StdinServer {
   const path = attachSocketPath(runDir);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { attachSocketPath, serveStdin } from '../../../../../../client/runtime/supervisor/daemon/stdin-server.js';
+import { attachSocketPath } from '../../../../../../client/runtime/supervisor/daemon/paths.js';
+import { serveStdin } from '../../../../../../client/runtime/supervisor/daemon/stdin-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myctr-stdin-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
