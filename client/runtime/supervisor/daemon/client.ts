@@ -22,12 +22,19 @@ function tryConnect(path: string): Promise<Socket | undefined> {
   });
 }
 
+/**
+ * V8 flags of the long-lived supervisor (docs/LIFECYCLE.md, "Memory"): a 1 MB semi-space keeps the young
+ * generation from growing to 16 MB under a chatty container's logs and staying there (measured: idle after
+ * 200k log lines RssAnon 23 → 14 MB, peak RSS 46 → 33 MB, same CPU).
+ */
+const SUPERVISOR_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 function spawnSupervisor(paths: MyctrPaths): void {
   const [cmd, ...args] = nodeEntryArgv(import.meta.url, './main.js');
   const out = openSync(supervisorLogPath(paths), 'a', 0o600);
   try {
     // detached: its own session, so the user's terminal closing (SIGHUP to the session) does not reach it.
-    const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', out, out], env: process.env, cwd: '/' });
+    const child = spawn(cmd!, [...SUPERVISOR_NODE_FLAGS, ...args], { detached: true, stdio: ['ignore', out, out], env: process.env, cwd: '/' });
     child.unref();
   } finally {
     closeSync(out);
