@@ -1,7 +1,7 @@
 // Section `detached` (issue #3): memory that myctr itself adds per idle detached container, at 1 and at 20
-// containers (the supervisor + one stage-0 shell per container; the containers' own processes excluded),
-// against podman's conmon processes; then the wall time of `run -d` and of `exec true`, myctr vs podman.
-import { readdirSync, readFileSync } from 'node:fs';
+// containers (the supervisor and any process of ours it keeps per container; the containers' own processes
+// excluded), against podman's conmon processes; then the wall time of `run -d` and of `exec true`, myctr vs podman.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { BenchContext } from '../context.js';
 import { myctrCommand, myctrFixture, type MyctrSetup } from '../myctr.js';
 import { PODMAN_IMAGE, podmanFixture, type PodmanSetup } from '../peers.js';
@@ -9,7 +9,7 @@ import { measureRows, type Candidate } from '../rows.js';
 import type { RowResult, Section, SectionResult } from '../section.js';
 import { errorLine, exec } from '../tools.js';
 
-interface Proc { pid: number; ppid: number; comm: string; cmdline: string; rssKb: number; pssKb: number }
+interface Proc { pid: number; ppid: number; comm: string; cmdline: string; rssKb: number; pssKb: number; anonKb: number; fileKb: number }
 
 function readProcs(): Proc[] {
   const out: Proc[] = [];
@@ -21,8 +21,10 @@ function readProcs(): Proc[] {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const cmdline = readFileSync(`/proc/${e}/cmdline`, 'utf8').replaceAll('\0', ' ');
       const roll = readFileSync(`/proc/${e}/smaps_rollup`, 'utf8');
-      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0);
-      out.push({ pid: Number(e), ppid: Number(rest[1]), comm, cmdline, rssKb: kb('Rss'), pssKb: kb('Pss') });
+      const status = readFileSync(`/proc/${e}/status`, 'utf8');
+      const kb = (k: string, text = roll) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      out.push({ pid: Number(e), ppid: Number(rest[1]), comm, cmdline, rssKb: kb('Rss'), pssKb: kb('Pss'),
+        anonKb: kb('RssAnon', status), fileKb: kb('RssFile', status) });
     } catch { /* exited, or not ours */ }
   }
   return out;
@@ -30,12 +32,19 @@ function readProcs(): Proc[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** myctr's own processes: the supervisor of this store and its direct children (the stage-0 shells). */
+const pidNs = (pid: number): string => { try { return readlinkSync(`/proc/${pid}/ns/pid`); } catch { return '?'; } };
+
+/**
+ * myctr's own processes: the supervisor of this store and those of its direct children that run in its pid
+ * namespace (a stage-0 shell or network helper kept per container). Children in another pid namespace are the
+ * containers' PID 1s, which the supervisor adopts as its own children: they are the containers' processes.
+ */
 function myctrProcs(setup: MyctrSetup): Proc[] {
   const procs = readProcs();
   const sup = procs.filter((p) => p.cmdline.startsWith(`myctr-supervisor ${setup.env.MYCTR_RUNROOT}`));
   const ids = new Set(sup.map((p) => p.pid));
-  return [...sup, ...procs.filter((p) => ids.has(p.ppid))];
+  const ns = new Set(sup.map((p) => pidNs(p.pid)));
+  return [...sup, ...procs.filter((p) => ids.has(p.ppid) && ns.has(pidNs(p.pid)))];
 }
 
 /** podman's per-container processes: conmon of this bench's store. */
@@ -53,8 +62,12 @@ function memoryRow(id: string, label: string, n: number, procs: Proc[], argv: re
     byComm.set(key, { count: c.count + 1, kb: c.kb + p.rssKb });
   }
   const pss = procs.reduce((s, p) => s + p.pssKb, 0);
+  const anon = procs.reduce((s, p) => s + p.anonKb, 0);
+  const file = procs.reduce((s, p) => s + p.fileKb, 0);
+  const mb = (kb: number) => (kb / 1024).toFixed(1);
   return {
-    id, label: `${label}: total RSS ${(rss / 1024).toFixed(1)} MB, ${(rss / 1024 / n).toFixed(2)} MB/container; PSS ${(pss / 1024 / n).toFixed(2)} MB/container`,
+    id, label: `${label}: total RSS ${mb(rss)} MB (anon ${mb(anon)}, file ${mb(file)}), ${(rss / 1024 / n).toFixed(2)} MB/container; ` +
+      `PSS ${(pss / 1024 / n).toFixed(2)} MB/container`,
     argv, status: 'ok',
     memory: { runs: 1, samples: 1, treePeakKb: rss, treeAtPeak: [...byComm].map(([comm, v]) => ({ comm, ...v })).sort((a, b) => b.kb - a.kb) },
   };
@@ -144,9 +157,10 @@ export const section: Section = {
     }
     rows.push(...await measureRows(ctx, 'detached', cands));
     notes.push(
-      'memory rows: RSS summed over myctr\'s own processes (the per-user supervisor + one stage-0 /bin/sh per container) ' +
-        'or podman\'s conmon processes, after 2 s idle; the containers\' own processes are excluded. PSS splits shared pages ' +
-        '(libc, the shell binary) between the processes that map them.',
+      'memory rows: RSS summed over myctr\'s own processes (the per-user supervisor, which is the parent of each container\'s ' +
+        'PID 1, and any process of ours in its pid namespace; none per container with --network none) or podman\'s conmon ' +
+        'processes, after 2 s idle; the containers\' own processes are excluded. anon/file: RssAnon/RssFile. PSS splits shared ' +
+        'pages (libc, the node binary) between the processes that map them.',
       'the memory rows have no wall time; their figures are in the label and the tree column',
     );
     return { name: 'detached', title: this.title, rows, baseline: 'podman-exec', baselineLabel: 'podman', notes,
