@@ -11,7 +11,9 @@ import { attachSocketPath } from '../../../../../../client/runtime/supervisor/da
 import { serveStdin } from '../../../../../../client/runtime/supervisor/daemon/stdin-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'myctr-stdin-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const servers: { close(): void }[] = [];
+// A failed assertion must not leave a listening server behind (the test process would never end).
+after(() => { for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });
 
 function client(header: object): Promise<{ sock: Socket; received: () => string }> {
   return new Promise((resolve, reject) => {
@@ -32,10 +34,10 @@ test('stdin: bytes after the header reach the container; closeStdin makes our EO
   input.on('data', (d: Buffer) => { got += d.toString(); });
   input.on('end', () => { ended = true; });
   const server = serveStdin(dir, input, { terminal: false });
+  servers.push(server);
   const keep = await client({});
   keep.sock.write('a\n');
-  await until(() => got === 'a\n');
-  assert.ok(keep.received().startsWith('ok\n'));
+  await until(() => got === 'a\n' && keep.received() === 'ok\n');
   keep.sock.end();
   const once = await client({ closeStdin: true });
   once.sock.end('b\n');
@@ -49,6 +51,7 @@ test('a terminal: output goes to clients that asked for it, also after they half
   const input = new PassThrough();
   const output = new PassThrough();
   const server = serveStdin(dir, input, { terminal: true, output });
+  servers.push(server);
   const c = await client({ output: true, closeStdin: true });
   await until(() => c.received() === 'ok\n');
   c.sock.end('ls\n');
