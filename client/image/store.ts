@@ -6,6 +6,7 @@ import type { MyctrPaths } from '../paths.js';
 import { MyctrError, NotFoundError, UsageError } from '../runtime/errors.js';
 import { removeTree } from '../runtime/userns-run.js';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { syncFilesystem } from './sync-fs.js';
 import type { Compression } from './decompress.js';
 import { buildOciConfig, encodeOciConfig, sha256Hex, type HistoryEntry, type ImageConfig } from './config.js';
 import { parseImageConfig } from './config-parse.js';
@@ -266,6 +267,9 @@ export class ImageStore {
     const final = this.layerPath(l.diffId);
     if (existsSync(final)) return false;
     const rec: LayerRecord = { diffId: l.diffId, size: l.size, created, ...(l.blob ? { blob: l.blob } : {}) };
+    // The layer's file data reaches the disk before the rename publishes it: after a power loss a layer
+    // is either absent (its tmp dir is swept) or whole, never a record over files that were lost.
+    syncFilesystem(this.layersDir);
     writeFileAtomic(join(l.tmpDir, 'layer.json'), `${JSON.stringify(rec)}\n`);
     try {
       renameSync(l.tmpDir, final);
