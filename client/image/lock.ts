@@ -47,36 +47,47 @@ function tryCreate(path: string): boolean {
   return true;
 }
 
+function heldLock(path: string): HeldLock {
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      try { unlinkSync(path); } catch { /* already gone */ }
+    },
+  };
+}
+
+/**
+ * One acquisition attempt: the lock when it was free, 'retry' at once after a stale lock was broken, 'wait'
+ * while a live process holds it; past the deadline a held lock is a ConflictError.
+ */
+function attempt(path: string, opts: LockOptions, deadline: number): HeldLock | 'retry' | 'wait' {
+  if (tryCreate(path)) return heldLock(path);
+  const holder = lockHolder(path, opts.emptyGraceMs);
+  if (holder === undefined) {
+    // Stale (its holder crashed). Two waiters breaking it at the same instant could race; re-checking right
+    // before the unlink narrows that to a window of microseconds, which only ever follows a crash.
+    if (lockHolder(path, opts.emptyGraceMs) === undefined) {
+      try { unlinkSync(path); } catch { /* someone else removed it */ }
+    }
+    return 'retry';
+  }
+  if (Date.now() > deadline) {
+    throw new ConflictError(`image store is locked by process ${holder === -1 ? '(starting)' : holder}`,
+      `wait for it to finish, or remove \`${path}\` if no myctr process is running`);
+  }
+  return 'wait';
+}
+
 /** Acquires the lock at `path`, waiting while a live process holds it. */
 export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  let delay = 10;
-  for (;;) {
-    if (tryCreate(path)) {
-      let held = true;
-      return {
-        release() {
-          if (!held) return;
-          held = false;
-          try { unlinkSync(path); } catch { /* already gone */ }
-        },
-      };
-    }
-    const holder = lockHolder(path, opts.emptyGraceMs);
-    if (holder === undefined) {
-      // Stale (its holder crashed). Two waiters breaking it at the same instant could race; re-checking right
-      // before the unlink narrows that to a window of microseconds, which only ever follows a crash.
-      if (lockHolder(path, opts.emptyGraceMs) === undefined) {
-        try { unlinkSync(path); } catch { /* someone else removed it */ }
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new ConflictError(`image store is locked by process ${holder === -1 ? '(starting)' : holder}`,
-        `wait for it to finish, or remove \`${path}\` if no myctr process is running`);
-    }
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const r = attempt(path, opts, deadline);
+    if (r === 'retry') continue;
+    if (r !== 'wait') return r;
     await sleep(delay);
-    delay = Math.min(delay * 2, 200);
   }
 }
 
@@ -87,24 +98,10 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
 export function acquireLockSync(path: string, opts: LockOptions = {}): HeldLock {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const cell = new Int32Array(new SharedArrayBuffer(4));
-  let delay = 10;
-  for (;;) {
-    if (tryCreate(path)) {
-      let held = true;
-      return { release() { if (held) { held = false; try { unlinkSync(path); } catch { /* already gone */ } } } };
-    }
-    const holder = lockHolder(path, opts.emptyGraceMs);
-    if (holder === undefined) {
-      if (lockHolder(path, opts.emptyGraceMs) === undefined) {
-        try { unlinkSync(path); } catch { /* someone else removed it */ }
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new ConflictError(`image store is locked by process ${holder === -1 ? '(starting)' : holder}`,
-        `wait for it to finish, or remove \`${path}\` if no myctr process is running`);
-    }
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const r = attempt(path, opts, deadline);
+    if (r === 'retry') continue;
+    if (r !== 'wait') return r;
     Atomics.wait(cell, 0, 0, delay);
-    delay = Math.min(delay * 2, 200);
   }
 }

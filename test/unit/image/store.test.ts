@@ -2,11 +2,11 @@
 // and the sweep of tmp dirs left by crashed imports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireLock } from '../../../client/image/lock.js';
+import { acquireLock, acquireLockSync } from '../../../client/image/lock.js';
 import { ImageStore, type ImageRecord } from '../../../client/image/store.js';
 import { newTmpName } from '../../../client/image/tmp-names.js';
 import { MyctrError } from '../../../client/runtime/errors.js';
@@ -121,6 +121,18 @@ test('the lock serializes holders and breaks a stale one', async (t) => {
   assert.equal(existsSync(path), false);
   writeFileSync(path, `${process.pid} ${'x'}\n`); // wrong boot id: stale even though the pid lives
   (await acquireLock(path, { timeoutMs: 1000 })).release();
+});
+
+test('the synchronous lock follows the same rules: breaks a stale lock, times out on a live holder', (t) => {
+  const store = tempStore(t);
+  const path = join(store.dir, '.lock');
+  writeFileSync(path, '999999999 some-other-boot\n');
+  const held = acquireLockSync(path, { timeoutMs: 1000 });
+  assert.equal(readFileSync(path, 'utf8').split(' ')[0], String(process.pid));
+  assert.throws(() => acquireLockSync(path, { timeoutMs: 30 }), /image store is locked by process \d+/);
+  held.release();
+  held.release(); // twice is harmless
+  assert.equal(existsSync(path), false);
 });
 
 test('sweepTmp removes tmp dirs of dead processes only', async (t) => {
