@@ -1,6 +1,6 @@
 // Turns libc's "-1 and errno" convention into a thrown SyscallError. The only file that reads koffi.errno():
 // errno is thread-local and koffi does not save it per call, so it is read here, first thing, on the main thread.
-import koffi from './koffi.js';
+import { koffi } from './koffi.js';
 import { MyctrError, type ErrorOptions } from '../client/runtime/errors.js';
 import { errnoName, errnoNumber, errnoText } from './errno.js';
 

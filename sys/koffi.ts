@@ -24,5 +24,4 @@ function loadKoffi(): Koffi {
   return require('koffi') as Koffi;
 }
 
-const koffi: Koffi = loadKoffi();
-export default koffi;
+export const koffi: Koffi = loadKoffi();

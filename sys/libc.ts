@@ -1,7 +1,7 @@
 // The only file that calls koffi.load: raw libc declarations and the C struct layouts they use. Nothing here
 // checks a return value; wrappers in the other sys/ files do that through check.ts. Never call `.async` on
 // these (per-thread syscalls must run on the main thread, STYLE §0.6).
-import koffi from './koffi.js';
+import { koffi } from './koffi.js';
 
 const lib = koffi.load('libc.so.6');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import koffi from '../../../sys/koffi.js';
+import { koffi } from '../../../sys/koffi.js';
 
 test('the loaded koffi is a working FFI', () => {
   const lib = koffi.load('libc.so.6');

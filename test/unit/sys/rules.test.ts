@@ -27,9 +27,11 @@ test('only sys/ imports koffi', () => {
   assert.deepEqual(outside.filter((f) => importsKoffi(readFileSync(f, 'utf8'))).map(rel), []);
 });
 
-test('inside sys/, koffi is imported by libc.ts and check.ts only', () => {
+test('inside sys/, the koffi package is loaded by koffi.ts only, and used by libc.ts and check.ts only', () => {
   assert.ok(sysFiles.length >= 10);
-  assert.deepEqual(sysFiles.filter((f) => importsKoffi(readFileSync(f, 'utf8'))).map(rel).sort(),
+  assert.deepEqual(sysFiles.filter((f) => importsKoffi(readFileSync(f, 'utf8'))).map(rel).sort(), ['sys/koffi.ts']);
+  const usesLoader = (text: string): boolean => /from ['"]\.\/koffi\.js['"]/.test(text);
+  assert.deepEqual(sysFiles.filter((f) => usesLoader(readFileSync(f, 'utf8'))).map(rel).sort(),
     ['sys/check.ts', 'sys/libc.ts']);
 });
 
