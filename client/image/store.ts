@@ -205,6 +205,7 @@ export class ImageStore {
     const id = sha256Hex(opts.configJson);
     const created = new Date().toISOString();
     const duplicates: string[] = [];
+    if (opts.layers.some((l) => 'tmpDir' in l)) await syncFilesystem(this.layersDir);
     const lock = await acquireLock(this.lockPath);
     try {
       let size = 0;
@@ -251,6 +252,7 @@ export class ImageStore {
    * id, under the lock. An identical layer already there wins and the tmp dir is removed. True when it was placed.
    */
   async addLayer(l: PendingLayer): Promise<boolean> {
+    await syncFilesystem(this.layersDir);
     const placed = await this.withLock(() => this.placeLayer(l, new Date().toISOString()));
     if (!placed) await removeTree(l.tmpDir);
     return placed;
@@ -262,14 +264,15 @@ export class ImageStore {
     try { return fn(); } finally { lock.release(); }
   }
 
-  /** Renames a pending layer to its final name; false when the store already had it. */
+  /**
+   * Renames a pending layer to its final name; false when the store already had it. Callers run one
+   * syncfs first (syncFilesystem, outside the lock): the layer's file data reaches the disk before the
+   * rename publishes it, so after a power loss a layer is either absent (its tmp dir is swept) or whole.
+   */
   private placeLayer(l: PendingLayer, created: string): boolean {
     const final = this.layerPath(l.diffId);
     if (existsSync(final)) return false;
     const rec: LayerRecord = { diffId: l.diffId, size: l.size, created, ...(l.blob ? { blob: l.blob } : {}) };
-    // The layer's file data reaches the disk before the rename publishes it: after a power loss a layer
-    // is either absent (its tmp dir is swept) or whole, never a record over files that were lost.
-    syncFilesystem(this.layersDir);
     writeFileAtomic(join(l.tmpDir, 'layer.json'), `${JSON.stringify(rec)}\n`);
     try {
       renameSync(l.tmpDir, final);

@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { syncFilesystem } from '../../../client/image/sync-fs.js';
 
-it('syncs the filesystem of an existing directory', () => {
+it('syncs the filesystem of an existing directory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'myctr-syncfs-'));
   try {
-    assert.doesNotThrow(() => syncFilesystem(dir));
+    await syncFilesystem(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-it('names the path when it cannot be opened', () => {
+it('names the path when it cannot be opened', async () => {
   const missing = join(tmpdir(), 'myctr-syncfs-missing-dir');
-  assert.throws(() => syncFilesystem(missing), (err: Error & { code?: string }) =>
+  await assert.rejects(syncFilesystem(missing), (err: Error & { code?: string }) =>
     err.code === 'MYCTR_INTERNAL' && err.message.includes(missing));
 });
