@@ -18,12 +18,12 @@ function runOf(line: string): RunInstruction {
   return parseContainerfile(`FROM x\n${line}`).stages[0]!.steps[0] as RunInstruction;
 }
 
-const env = (extra: Partial<MountEnv> = {}): MountEnv => ({ contextDir: ctx, secrets: new Map([['tok', '/s/tok']]), cacheDir: (id) => `/cache/${id}`, cwd: '/work', ...extra });
+const env = (extra: Partial<MountEnv> = {}): MountEnv => ({ contextDir: ctx, secrets: new Map([['tok', '/s/tok']]), cacheDir: (id) => `/cache/${id}`, cwd: '/app', ...extra });
 
 test('context binds: read-only in place; rw as a copy; relative targets against WORKDIR', () => {
   const p = runMounts(runOf('RUN --mount=type=bind,source=file.txt,target=f --mount=type=bind,src=dir,dst=/d,rw true'), env());
   assert.deepEqual(p.mounts, [
-    { kind: 'ready', spec: { type: 'bind', source: join(ctx, 'file.txt'), destination: '/work/f', readonly: true, file: true } },
+    { kind: 'ready', spec: { type: 'bind', source: join(ctx, 'file.txt'), destination: '/app/f', readonly: true, file: true } },
     { kind: 'copy', layers: [ctx], source: '/dir', destination: '/d', readonly: false },
   ]);
   assert.deepEqual(p.keyParts, []);
