@@ -15,6 +15,7 @@ import { createDecompressor, detectCompression, MAGIC_LEN } from './decompress.j
 import type { ImageStore, PendingLayer } from './store.js';
 import { peek } from './peek.js';
 import { LayerUnpacker, unpackErrorOf } from './unpack-core.js';
+import { layerTooLarge } from './unpack-file.js';
 import { decodeUnpackResult, unpackWarning, type UnpackResult } from './unpack-result.js';
 import { holdZeroUmask, unpackFailure, type LayerUnpackService } from './unpack-service.js';
 import type { WhiteoutFormat, XattrPrefix } from './whiteout-parse.js';
@@ -105,8 +106,7 @@ async function unpackInto(input: Readable, tmp: string, opts: UnpackLayerOptions
     transform(chunk: Buffer, _enc, cb) {
       size += chunk.length;
       if (size > limit) {
-        cb(new MyctrError('MYCTR_IMAGE', `layer expands beyond the size limit of ${limit} bytes`,
-          { hint: 'a tar bomb, or a legitimately huge layer: raise MYCTR_MAX_LAYER_BYTES' }));
+        cb(layerTooLarge(limit));
         return;
       }
       hash.update(chunk);

@@ -30,6 +30,12 @@ export type UnpackFileResult =
   | { ok: true; done: UnpackDone; diffId: string; size: number; compression: Compression; blobSize: number; blobDigest?: string }
   | { ok: false; code: MyctrErrorCode; message: string; hint?: string };
 
+/** The size-limit error of every unpack path (a file here, a stream in layer-unpack.ts). */
+export function layerTooLarge(limit: number): MyctrError {
+  return new MyctrError('MYCTR_IMAGE', `layer expands beyond the size limit of ${limit} bytes`,
+    { hint: 'a tar bomb, or a legitimately huge layer: raise MYCTR_MAX_LAYER_BYTES' });
+}
+
 const UNSAFE_HINT = 'the archive tries to write outside its root directory; nothing was imported';
 
 /** A failure of the extractor itself (unsafe entry, tar error), as opposed to reading or decompressing. */
@@ -61,8 +67,7 @@ export async function unpackFile(job: UnpackFileJob, prefix: XattrPrefix, format
         for await (const chunk of plain) {
           size += chunk.length;
           if (size > job.limit) {
-            throw (failure = new MyctrError('MYCTR_IMAGE', `layer expands beyond the size limit of ${job.limit} bytes`,
-              { hint: 'a tar bomb, or a legitimately huge layer: raise MYCTR_MAX_LAYER_BYTES' }));
+            throw (failure = layerTooLarge(job.limit));
           }
           hash.update(chunk);
           try { unpacker.write(chunk); } catch (err) { throw (failure = new ExtractFailure(err)); }
