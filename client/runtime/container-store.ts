@@ -1,10 +1,17 @@
 // Container records on disk: <root>/containers/<id>/{config.json,state.json,upper,work,rootfs} and the
 // name index <root>/names/<name> (a symlink to the id: creating it is the atomic name reservation).
 // Runtime files (the /etc files) live under <runRoot>/containers/<id>.
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+//
+// A record appears whole or not at all: it is assembled in `containers/.tmp-<pid>-<id>` (invisible to ids())
+// and renamed into place. Ordering, for a creator killed at any instant:
+//   1. stage the dir   2. link the name   3. write config (and state)   4. rename to <id>
+// A name link is live while its id has a record or a staging dir whose process lives; otherwise it is stale and
+// the next create reclaims it. Stale staging dirs (their process is gone) are swept by the next create.
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { isStaleTmpName } from '../image/tmp-names.js';
 import type { MyctrPaths } from '../paths.js';
-import { writeJsonAtomic } from '../storage/atomic.js';
+import { fsyncDir, writeJsonAtomic } from '../storage/atomic.js';
 import { ConflictError, NotFoundError, UsageError } from './errors.js';
 import { shortId } from './names.js';
 import type { ContainerSpec } from './spec.js';
@@ -65,18 +72,42 @@ export class ContainerStore {
       runDir: join(this.runDir, id) };
   }
 
-  /** Reserves the name (ConflictError when taken) and writes the config. */
+  /** Reserves the name (ConflictError when a live container has it); call after stageRecord. */
   reserveName(name: string, id: string): void {
     mkdirSync(this.namesDir, { recursive: true, mode: 0o700 });
-    try {
-      symlinkSync(id, join(this.namesDir, name));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let owner = '?';
-      try { owner = shortId(readlinkSync(join(this.namesDir, name))); } catch { /* raced with a removal */ }
-      throw new ConflictError(`the container name \`${name}\` is already in use by container ${owner}`,
-        `remove that container (\`myctr rm ${name}\`) or choose another --name`);
+    const link = join(this.namesDir, name);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        symlinkSync(id, link);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      let owner: string | undefined;
+      try { owner = readlinkSync(link); } catch { /* raced with a removal: try again */ }
+      if (owner !== undefined && (attempt > 0 || this.hasLiveRecord(owner))) {
+        throw new ConflictError(`the container name \`${name}\` is already in use by container ${shortId(owner)}`,
+          `remove that container (\`myctr rm ${name}\`) or choose another --name`);
+      }
+      // Left by a create that was killed before its record existed. Re-read right before the unlink: two
+      // creates reclaiming the same stale name at the same instant could race only in that window.
+      if (owner !== undefined) this.unlinkIfStill(link, owner);
     }
+  }
+
+  /** true while `id` has a record, or a staging dir whose creator lives (it may be about to commit). */
+  private hasLiveRecord(id: string): boolean {
+    // Staging first, then the record: a rename in between is then seen as the record.
+    const staged = this.listDir().some((e) => e.endsWith(`-${id}`) && e.startsWith('.tmp-') && !isStaleTmpName(e));
+    return staged || existsSync(join(this.containersDir, id));
+  }
+
+  private unlinkIfStill(link: string, target: string): void {
+    try { if (readlinkSync(link) === target) unlinkSync(link); } catch { /* already gone */ }
+  }
+
+  private listDir(): string[] {
+    try { return readdirSync(this.containersDir); } catch { return []; }
   }
 
   releaseName(name: string, id: string): void {
@@ -84,21 +115,56 @@ export class ContainerStore {
     try { if (readlinkSync(link) === id) unlinkSync(link); } catch { /* already released */ }
   }
 
-  createDirs(id: string): ContainerLayout {
-    const l = this.layout(id);
+  /** Step 1: the record's dirs under a staging name (see the top of this file); sweeps stale leftovers first. */
+  stageRecord(id: string): string {
     mkdirSync(this.containersDir, { recursive: true, mode: 0o700 });
-    mkdirSync(l.dir, { mode: 0o700 });
-    for (const d of [l.upper, l.work, l.rootfs]) mkdirSync(d, { mode: 0o755 });
+    this.sweepStale();
+    // `.tmp-<pid>-<id>`: the form image/tmp-names.ts judges stale by its pid.
+    const staging = join(this.containersDir, `.tmp-${process.pid}-${id}`);
+    mkdirSync(staging, { mode: 0o700 });
+    for (const d of ['upper', 'work', 'rootfs']) mkdirSync(join(staging, d), { mode: 0o755 });
+    return staging;
+  }
+
+  /** Step 4: the staged record becomes the container (one rename), and gets its run dir. */
+  commitRecord(id: string, staging: string): ContainerLayout {
+    const l = this.layout(id);
+    renameSync(staging, l.dir);
+    fsyncDir(this.containersDir);
     mkdirSync(l.runDir, { recursive: true, mode: 0o700 });
     return l;
   }
 
-  saveConfig(spec: ContainerSpec): void {
-    writeJsonAtomic(join(this.layout(spec.id).dir, 'config.json'), spec, 0o600);
+  /** Undoes stageRecord when the create fails before commitRecord; a no-op after it. */
+  discardStaged(staging: string): void {
+    // Staged records hold only empty dirs and json files of our own: a plain rm suffices.
+    rmSync(staging, { recursive: true, force: true });
   }
 
-  saveState(id: string, state: ContainerState): void {
-    writeJsonAtomic(join(this.layout(id).dir, 'state.json'), state, 0o600);
+  /** Staging dirs and name links left by creates that were killed (their process is gone). */
+  private sweepStale(): void {
+    let names: string[] = [];
+    try { names = readdirSync(this.namesDir); } catch { /* no names yet */ }
+    const links = new Map<string, string>();
+    for (const name of names) {
+      try { links.set(join(this.namesDir, name), readlinkSync(join(this.namesDir, name))); } catch { /* removed meanwhile */ }
+    }
+    // One listing, read after the links: an id seen in neither form gets the careful check before its unlink.
+    const entries = this.listDir();
+    const known = new Set(entries.filter((e) => !isStaleTmpName(e)).map((e) => e.replace(/^\.tmp-\d+-/, '')));
+    for (const [link, id] of links) if (!known.has(id) && !this.hasLiveRecord(id)) this.unlinkIfStill(link, id);
+    for (const e of entries) {
+      if (isStaleTmpName(e)) this.discardStaged(join(this.containersDir, e));
+    }
+  }
+
+  /** Step 3 (into the staging dir), or a later config change. */
+  saveConfig(spec: ContainerSpec, dir = this.layout(spec.id).dir): void {
+    writeJsonAtomic(join(dir, 'config.json'), spec, 0o600);
+  }
+
+  saveState(id: string, state: ContainerState, dir = this.layout(id).dir): void {
+    writeJsonAtomic(join(dir, 'state.json'), state, 0o600);
   }
 
   /** Path of the json-file log (root with the default store: a link to /var/log/myctr, see supervisor/log-path.ts). */

@@ -51,14 +51,17 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   let launched;
   const startedAt = new Date().toISOString();
   try {
+    // The record appears whole or not at all (container-store.ts has the ordering).
+    const staging = store.stageRecord(id);
+    rollback.defer('remove the staged record', () => store.discardStaged(staging));
+    failAt('dirs-created');
     store.reserveName(spec.name, id);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
     failAt('name-reserved');
-    const layout = store.createDirs(id);
-    rollback.defer('remove container dirs', () => store.remove(id, undefined));
-    failAt('dirs-created');
-    store.saveConfig(spec);
+    store.saveConfig(spec, staging);
     failAt('config-saved');
+    const layout = store.commitRecord(id, staging);
+    rollback.defer('remove container dirs', () => store.remove(id, undefined));
     launched = await launchContainer({
       spec: withInit(spec), layout, layerDirs: images.layerDirs(image), log: clog, rollback,
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],

@@ -1,7 +1,7 @@
 // The parent side of the start handshake — the only place that orders sync points (see the diagram in
 // protocol/init-sync.ts). Host-side effects register their undo on the caller's rollback stack as soon as
 // they exist; namespace state needs none (killing the init tears it down).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../../log.js';
@@ -56,6 +56,8 @@ export interface Launched {
 
 function writeEtcFiles(spec: ContainerSpec, runDir: string): { hostname: string; hosts: string; resolvConf: string } {
   const files = { hostname: join(runDir, 'hostname'), hosts: join(runDir, 'hosts'), resolvConf: join(runDir, 'resolv.conf') };
+  // The run dir lives on tmpfs: a container created before a reboot starts without one.
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
   writeFileSync(files.hostname, hostnameFile(spec));
   writeFileSync(files.hosts, hostsFile(spec, readHostFile('/etc/hosts')));
   writeFileSync(files.resolvConf, resolvConfFile(spec, readHostFile('/etc/resolv.conf')));

@@ -36,12 +36,15 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
   });
   const rollback = new RollbackStack(log);
   try {
+    // The record appears whole or not at all (container-store.ts has the ordering).
+    const staging = store.stageRecord(id);
+    rollback.defer('remove the staged record', () => store.discardStaged(staging));
     reserveName(store, spec, opts.name === undefined);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
-    store.createDirs(id);
+    store.saveConfig(spec, staging);
+    store.saveState(id, { status: 'created', bootId: bootId() }, staging);
+    store.commitRecord(id, staging);
     rollback.defer('remove container dirs', () => store.remove(id, undefined));
-    store.saveConfig(spec);
-    store.saveState(id, { status: 'created', bootId: bootId() });
   } catch (err) {
     throw new CreateContainerError(err, await rollback.unwind());
   }

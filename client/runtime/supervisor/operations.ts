@@ -33,13 +33,16 @@ function notRunning(id: string): MyctrError {
   return new MyctrError('MYCTR_INVALID_STATE', `container ${id.slice(0, 12)} is not running`, { hint: 'start it with `myctr start`' });
 }
 
-/** Starts a created or exited container under the supervisor; a running one is left alone (as Docker). */
-export function startContainer(ctx: Ctx, ref: string): Promise<string> {
-  return locked(ctx, ref, async (id) => {
-    if (currentState(ctx.store, id).status === 'running') return id;
-    await callSupervisor(ctx.paths, { type: 'start', id }, true);
-    return id;
-  });
+/**
+ * Starts a created or exited container under the supervisor; a running one is left alone (as Docker). The
+ * supervisor takes the container's lock for the start itself (daemon/main.ts): were it held here, killing this
+ * CLI would free it while the start goes on.
+ */
+export async function startContainer(ctx: Ctx, ref: string): Promise<string> {
+  const id = ctx.store.resolve(ref);
+  if (currentState(ctx.store, id).status === 'running') return id;
+  await callSupervisor(ctx.paths, { type: 'start', id }, true);
+  return id;
 }
 
 async function waitGone(pid: number, start: number | undefined, ms: number): Promise<boolean> {

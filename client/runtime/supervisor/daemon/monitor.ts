@@ -1,6 +1,7 @@
 // One supervised container inside the supervisor: launches it through the shared start sequence with its
 // output piped into the json-file log, records running/exited state atomically, stops it, and applies the
-// restart policy. Holds no lock: the CLI verb that asked holds the container's lock meanwhile.
+// restart policy. A start asked by a CLI runs under the container's lock (daemon/main.ts); stop and remove wait
+// for a start in progress (a restart of the policy included), so that neither misses the container it brings up.
 import type { ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
 import { ReadStream } from 'node:tty';
@@ -16,6 +17,7 @@ import { RollbackStack } from '../../rollback.js';
 import { exitCodeOf } from '../../run-container.js';
 import { launchContainer, killAndReap, type NetworkAttachment } from '../../start/sequence.js';
 import { waitExit } from '../../start/stage0.js';
+import { delayAt } from '../../start/fail-point.js';
 import { DEFAULT_LIFECYCLE, type LifecycleConfig } from '../config.js';
 import { JsonFileWriter } from '../log-writer.js';
 import { prepareLogPath, removeSystemLogs } from '../log-path.js';
@@ -36,6 +38,7 @@ export class Monitor {
   private removing = false;
   private restartCount = 0;
   private backoff: AbortController | undefined;
+  private starting: Promise<number> | undefined;
 
   constructor(readonly id: string, private readonly ctx: MonitorContext) {
     this.restartCount = ctx.store.loadState(id)?.restartCount ?? 0;
@@ -44,7 +47,21 @@ export class Monitor {
   get running(): boolean { return this.child !== undefined; }
 
   /** Launches; resolves with PID 1's host pid once the workload exec'd, rejects with the setup/exec error. */
-  async start(): Promise<number> {
+  start(): Promise<number> {
+    const p = this.launch();
+    this.starting = p;
+    const clear = () => { if (this.starting === p) this.starting = undefined; };
+    p.then(clear, clear);
+    return p;
+  }
+
+  /** Resolves once no start is in progress (whatever its outcome). */
+  private async settled(): Promise<void> {
+    while (this.starting) await this.starting.catch(() => undefined);
+  }
+
+  private async launch(): Promise<number> {
+    await delayAt('supervisor-start');
     const { store, images } = this.ctx;
     const spec = store.loadConfig(this.id);
     const lc: LifecycleConfig = spec.lifecycle ?? DEFAULT_LIFECYCLE;
@@ -161,6 +178,7 @@ export class Monitor {
   async stop(signal: NodeJS.Signals, timeoutS: number): Promise<number | undefined> {
     this.stopRequested = true;
     this.backoff?.abort();
+    await this.settled();
     if (!this.child) return undefined;
     this.signal(signal);
     const timer = setTimeout(() => this.signal('SIGKILL'), timeoutS * 1000);
@@ -171,6 +189,7 @@ export class Monitor {
     this.removing = true;
     this.stopRequested = true;
     this.backoff?.abort();
+    await this.settled();
     if (!this.child) return;
     this.signal('SIGKILL');
     await this.exited;

@@ -2,13 +2,14 @@
 // and nothing leaks; 20 containers started in parallel share one supervisor. Root and rootless.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnCli } from '../../../support/spawn-cli.js';
 import { setupLifecycleFixture, type LifecycleFixture } from './helpers.js';
 
 let fx: LifecycleFixture;
+const readFileOr = (path: string): string => { try { return readFileSync(path, 'utf8'); } catch { return ''; } };
 
 describe('crashes and scale', () => {
   before(async () => { fx = await setupLifecycleFixture(); });
@@ -52,6 +53,41 @@ describe('crashes and scale', () => {
     const ids = (await fx.cli(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length) assert.equal((await fx.cli(['rm', '-f', ...ids])).code, 0);
     assert.deepEqual(fx.containerIds(), []);
+    // A create killed before its record existed left at most a staging dir and a name link; the next create
+    // sweeps both.
+    const next = await fx.cli(['create', 'busybox', 'true']);
+    assert.equal(next.code, 0, next.stderr);
+    assert.equal((await fx.cli(['rm', next.stdout.trim()])).code, 0);
+    assert.deepEqual(readdirSync(join(fx.env.root, 'containers')), []);
+    assert.deepEqual(readdirSync(join(fx.env.root, 'names')), []);
+    await fx.cleanAndCheck(before);
+  });
+
+  test('a CLI killed while the supervisor starts its container: rm -f waits for that start, then leaves nothing', async () => {
+    const before = await fx.snapshot();
+    const supervisor = `myctr-supervisor ${fx.env.runRoot}`;
+    // The supervisor must be one started with the delay hook in its environment.
+    await fx.until('the idle supervisor exited', () => fx.pidsWith(supervisor).length === 0);
+    const n = fx.unique();
+    const cli = spawnCli(['run', '-d', '--name', 'slow', 'busybox', 'sleep', String(n)],
+      { env: { ...fx.env.env, MYCTR_TEST_DELAY_AT: 'supervisor-start' }, stdio: 'ignore' });
+    const exited = new Promise((r) => cli.once('exit', r));
+    let lockFile = '';
+    await fx.until('the supervisor holds the container lock for the start', () => {
+      try { lockFile = join(fx.env.runRoot, 'locks', readlinkSync(join(fx.env.root, 'names', 'slow'))); } catch { return false; }
+      const holder = Number(readFileOr(lockFile).split(' ')[0]);
+      return fx.pidsWith(supervisor).includes(holder);
+    });
+    cli.kill('SIGKILL');
+    await exited;
+    const rm = await fx.cli(['rm', '-f', 'slow']);
+    assert.equal(rm.code, 0, rm.stderr);
+    // Had rm not waited, the start would now go on and bring the container up with its record gone.
+    await fx.until('the supervisor has nothing left and exits', () => fx.pidsWith(supervisor).length === 0);
+    assert.deepEqual(fx.pidsWith(`sleep ${n}`), []);
+    assert.deepEqual(readdirSync(join(fx.env.root, 'containers')), []);
+    assert.deepEqual(readdirSync(join(fx.env.root, 'names')), []);
+    assert.equal(readFileOr(lockFile), '', 'the lock is released');
     await fx.cleanAndCheck(before);
   });
 
