@@ -1,6 +1,6 @@
 // The only file that calls koffi.load: raw libc declarations and the C struct layouts they use. Nothing here
 // checks a return value; wrappers in the other sys/ files do that through check.ts. Never call `.async` on
-// these (per-thread syscalls must run on the main thread, STYLE §0.6).
+// these (per-thread syscalls must run on the main thread, STYLE §0.6); poll is the one exception (see there).
 import { koffi } from './koffi.js';
 
 const lib = koffi.load('libc.so.6');
@@ -120,6 +120,21 @@ export const openpty = lib.func(
   'int openpty(_Out_ int *amaster, _Out_ int *aslave, char *name, const void *termp, const void *winp)',
 ) as (master: Int32Array, slave: Int32Array, name: null, termp: null, winp: null) => number;
 
+// splice(2) relaying (client/network/port-forwarder): pipes, non-blocking splices, half-closes, poll(2)
+export const pipe2 = lib.func('int pipe2(_Out_ int *fds, int flags)') as (fds: Int32Array, flags: number) => number;
+export const splice = lib.func('intptr_t splice(int fd_in, void *off_in, int fd_out, void *off_out, size_t len, unsigned int flags)') as (
+  fdIn: number, offIn: null, fdOut: number, offOut: null, len: number, flags: number) => Long;
+export const shutdown = lib.func('int shutdown(int fd, int how)') as (fd: number, how: number) => number;
+export const eventfd = lib.func('int eventfd(unsigned int initval, int flags)') as (initval: number, flags: number) => number;
+/**
+ * poll(2) on an array of struct pollfd (8 bytes each). The one declaration here meant for `.async`: poll has
+ * no per-thread state, and the relay waits in it on a worker thread so that the event loop stays free.
+ */
+export const poll = lib.func('int poll(_Inout_ void *fds, unsigned long nfds, int timeout)') as ((
+  fds: Buffer, nfds: number, timeout: number) => number) & {
+  async(fds: Buffer, nfds: number, timeout: number, cb: (err: unknown, ret: number) => void): void;
+};
+
 // xattr(7), mknod(2): whiteouts and opaque markers of unpacked image layers
 export const lsetxattr = lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)') as (
   path: string, name: string, value: VoidPtr, size: number, flags: number) => number;
@@ -145,6 +160,10 @@ export const execve = lib.func('int execve(const char *path, const char **argv, 
 // socket(2), unix(7) sockets
 export const socket = lib.func('int socket(int domain, int type, int protocol)') as (
   domain: number, type: number, protocol: number) => number;
+export const bind = lib.func('int bind(int fd, const void *addr, uint32_t len)') as (fd: number, addr: Buffer, len: number) => number;
+export const listen = lib.func('int listen(int fd, int backlog)') as (fd: number, backlog: number) => number;
+export const setsockopt = lib.func('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)') as (
+  fd: number, level: number, name: number, value: Buffer, len: number) => number;
 export const socketpair = lib.func('int socketpair(int domain, int type, int protocol, _Out_ int *sv)') as (
   domain: number, type: number, protocol: number, sv: Int32Array) => number;
 export const sendmsg = lib.func('sendmsg', 'intptr_t', ['int', koffi.pointer(Msghdr), 'int']) as (
