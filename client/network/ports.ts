@@ -97,3 +97,8 @@ export function findDuplicate(ports: readonly PortMapping[]): PortMapping | unde
   }
   return undefined;
 }
+
+/** TCP on an IPv4 loopback host address: the mappings slirp4netns leaves to the splice forwarder (port-forwarder/). */
+export function isLoopbackTcp(p: PortMapping): boolean {
+  return p.protocol === 'tcp' && /^127\.\d+\.\d+\.\d+$/.test(p.hostIp);
+}

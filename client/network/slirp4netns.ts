@@ -10,6 +10,8 @@ import { NetworkError, tunError } from './errors.js';
 import { slirp4netnsInfo, tunProblem } from './tools.js';
 import type { NetworkSettings } from './types.js';
 import { stopChild, type NetworkHandle } from './handle.js';
+import type { PortForwarder } from './port-forwarder/host.js';
+import { isLoopbackTcp } from './ports.js';
 
 export function slirpArgv(o: { nsPid: number; userns: boolean; allowHostLoopback: boolean; apiSocket: string }): string[] {
   return [
@@ -56,11 +58,16 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
   const child = spawn(info.path, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => { err += b.toString(); if (err.length > 8192) err = err.slice(-4096); });
+  let forwarder: PortForwarder | undefined;
   const handle: NetworkHandle = {
     kind: 'slirp4netns',
-    pids: () => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [child.pid] : []),
+    pids: () => [
+      ...(child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [child.pid] : []),
+      ...(forwarder?.pid() !== undefined ? [forwarder.pid()!] : []),
+    ],
     ports: o.net.ports,
     async stop() {
+      await forwarder?.stop();
       (child.stdio[3] as Socket | null)?.destroy();
       await stopChild(child, 2000);
       rmSync(apiSocket, { force: true });
@@ -68,8 +75,15 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
   };
   try {
     await new Promise<void>((resolve, reject) => { child.once('spawn', resolve); child.once('error', reject); });
+    // TCP ports on a host loopback address skip libslirp (port-forwarder/host.ts). Loaded only when needed: it
+    // brings the FFI into this process.
+    const loopback = o.net.ports.filter(isLoopbackTcp);
+    if (loopback.length) {
+      const { startPortForwarder } = await import('./port-forwarder/host.js');
+      forwarder = await startPortForwarder(nsPid, { userns: o.userns, ports: loopback, label: apiSocket });
+    }
     await waitReady(child, () => err);
-    for (const p of o.net.ports) await addHostFwd(apiSocket, p);
+    for (const p of o.net.ports) if (!isLoopbackTcp(p)) await addHostFwd(apiSocket, p);
   } catch (e) {
     await handle.stop();
     throw e;
