@@ -12,6 +12,7 @@ import type { NetworkSettings } from './types.js';
 import { stopChild, type NetworkHandle } from './handle.js';
 import type { PortForwarder } from './port-forwarder/host.js';
 import { isLoopbackTcp } from './ports.js';
+import { SLIRP } from './dns.js';
 
 export function slirpArgv(o: { nsPid: number; userns: boolean; allowHostLoopback: boolean; apiSocket: string }): string[] {
   return [
@@ -80,7 +81,7 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
     const loopback = o.net.ports.filter(isLoopbackTcp);
     if (loopback.length) {
       const { startPortForwarder } = await import('./port-forwarder/host.js');
-      forwarder = await startPortForwarder(nsPid, { userns: o.userns, ports: loopback, label: apiSocket });
+      forwarder = await startPortForwarder(nsPid, { userns: o.userns, ports: loopback, label: apiSocket, ifaceAddr: SLIRP.guest });
     }
     await waitReady(child, () => err);
     for (const p of o.net.ports) if (!isLoopbackTcp(p)) await addHostFwd(apiSocket, p);

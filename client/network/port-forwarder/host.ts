@@ -21,7 +21,11 @@ export interface PortForwarder {
 }
 
 /** Binds every mapping and starts the forwarder in the namespaces of `nsPid`; `label` goes on its command line. */
-export async function startPortForwarder(nsPid: number, o: { userns: boolean; ports: readonly PortMapping[]; label: string }): Promise<PortForwarder> {
+export async function startPortForwarder(nsPid: number, o: {
+  userns: boolean; ports: readonly PortMapping[]; label: string;
+  /** The container's own interface address, for servers that listen on it only. */
+  ifaceAddr: string;
+}): Promise<PortForwarder> {
   const fds: number[] = [];
   try {
     for (const p of o.ports) fds.push(listenTcp4(p.hostIp, p.hostPort));
@@ -35,7 +39,7 @@ export async function startPortForwarder(nsPid: number, o: { userns: boolean; po
   }
   const argv = ['--pdeathsig', 'KILL', '--', 'nsenter', '--target', String(nsPid),
     ...(o.userns ? ['--user', '--preserve-credentials'] : []), '--net', '--',
-    ...nodeEntryArgv(import.meta.url, './ns-main.js'), o.label, String(process.pid), ...o.ports.map((p) => String(p.containerPort))];
+    ...nodeEntryArgv(import.meta.url, './ns-main.js'), o.label, String(process.pid), o.ifaceAddr, ...o.ports.map((p) => String(p.containerPort))];
   // This process never accepts on the sockets: until the forwarder does, connections wait in their backlog.
   let child;
   try {

@@ -1,12 +1,15 @@
 // The port forwarder inside a container's network namespace (started by host.ts through `nsenter`): fds 3,
 // 4, … are listening sockets of the host's namespace, one per port argument; each accepted connection is joined
-// to a new connection to 127.0.0.1:<port>, made here, inside, and relayed with splice(2) (relay.ts).
-// argv: <label> <owner pid> <port>...
+// to a new connection to 127.0.0.1:<port>, made here, inside, from the client's own address (every 127/8
+// address exists on the namespace's loopback too, so the server inside sees exactly who connected), and relayed
+// with splice(2) (relay.ts). A server bound only to the container's interface address is reached there
+// instead (from that interface's address: a loopback source cannot leave lo). argv: <label> <owner pid>
+// <interface address> <port>...
 import { Server, connect, type Socket } from 'node:net';
 import { setParentDeathSignal } from '../../../sys/process.js';
 import { SpliceRelay } from './relay.js';
 
-const [, , label, ownerArg, ...portArgs] = process.argv;
+const [, , label, ownerArg, ifaceAddr, ...portArgs] = process.argv;
 process.title = `myctr-portfwd ${label ?? ''}`;
 // Entering the user namespace changed our credentials, which clears the parent-death signal that setpriv
 // set: arm it again, then make sure the owner did not die before that.
@@ -16,13 +19,25 @@ if (process.ppid !== Number(ownerArg)) process.exit(1);
 const relay = new SpliceRelay();
 
 function forward(client: Socket, port: number): void {
-  const upstream = connect({ host: '127.0.0.1', port });
-  // Paused before it connects: Node never reads it, the relay does.
-  upstream.pause();
-  // Nobody listens inside (yet): the client sees its connection closed, as with a direct connection.
-  upstream.once('error', () => { client.destroy(); upstream.destroy(); });
-  client.once('error', () => { client.destroy(); upstream.destroy(); });
-  upstream.once('connect', () => relay.add(client, upstream));
+  client.once('error', () => client.destroy());
+  const attempt = (host: string, localAddress: string | undefined, fallback: boolean): void => {
+    const upstream = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    // Paused before it connects: Node never reads it, the relay does.
+    upstream.pause();
+    upstream.once('error', (err: NodeJS.ErrnoException) => {
+      upstream.destroy();
+      if (fallback && err.code === 'ECONNREFUSED' && ifaceAddr) attempt(ifaceAddr, undefined, false);
+      // Nobody listens inside (yet): the client sees its connection closed, as with a direct connection.
+      else client.destroy();
+    });
+    upstream.once('connect', () => {
+      upstream.removeAllListeners('error');
+      if (client.destroyed) { upstream.destroy(); return; }
+      client.removeAllListeners('error');
+      relay.add(client, upstream);
+    });
+  };
+  attempt('127.0.0.1', client.remoteAddress, true);
 }
 
 portArgs.forEach((arg, i) => {
