@@ -7,9 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { probes, requireFeature } from '../../support/probes.js';
 import { spawnCli } from '../../support/spawn-cli.js';
+import { sendAndRead } from '../../support/tcp.js';
 import { assertNoLeaks, snapshot } from '../../support/leaks.js';
 import { setupRunFixture, type RunFixture } from '../runtime/run-helpers.js';
 import { canBind, freePort, nodeInContainer, waitFor, waitForLine } from './net-helpers.js';
@@ -30,17 +31,7 @@ serve().listen(8001, '10.0.2.100', listening);
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-function send(port: number, data: Buffer, localAddress?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true, ...(localAddress ? { localAddress } : {}) });
-    let out = '';
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => { out += d; });
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-    s.end(data);
-  });
-}
+const send = sendAndRead;
 
 let fx: RunFixture;
 

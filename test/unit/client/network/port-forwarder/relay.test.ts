@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { Server, connect, type AddressInfo, type Socket } from 'node:net';
+import { Server, connect, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { SpliceRelay } from '../../../../../client/network/port-forwarder/relay.js';
+import { sendAndRead } from '../../../../support/tcp.js';
 
 let relay: SpliceRelay;
 let proxy: Server;
@@ -42,17 +43,7 @@ before(async () => {
 after(() => { proxy.close(); upstream.close(); });
 
 /** Sends `data` through the relay, half-closes, and returns the upstream's answer. */
-function roundTrip(data: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s: Socket = connect({ host: '127.0.0.1', port: (proxy.address() as AddressInfo).port, allowHalfOpen: true });
-    let answer = '';
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => { answer += d; });
-    s.on('end', () => resolve(answer));
-    s.on('error', reject);
-    s.end(data);
-  });
-}
+const roundTrip = (data: Buffer): Promise<string> => sendAndRead((proxy.address() as AddressInfo).port, data);
 
 const expect = (data: Buffer) => `${data.length} ${createHash('sha256').update(data).digest('hex')}\n`;
 
