@@ -3,8 +3,8 @@
 // which is slower. The host side binds the listening sockets, so a taken port fails here before anything
 // runs, and hands them to the forwarder as inherited fds; the forwarder, entered into the namespace with
 // util-linux `nsenter`, accepts on them and connects to 127.0.0.1:<container port> inside.
-// Nothing is lost: a client of a loopback address is on the host's loopback, the container sees 127.0.0.1,
-// which is its address (libslirp showed its gateway, 10.0.2.2). Ports on other addresses stay with
+// Nothing is lost: a client of a loopback address is on the host's loopback, and the server inside sees that
+// client's own loopback address (libslirp showed its gateway, 10.0.2.2). Ports on other addresses stay with
 // slirp4netns, which keeps a remote client's address.
 import { spawn } from 'node:child_process';
 import { isErrno } from '../../../sys/check.js';

@@ -19,7 +19,7 @@ if (process.ppid !== Number(ownerArg)) process.exit(1);
 const relay = new SpliceRelay();
 
 function forward(client: Socket, port: number): void {
-  client.once('error', () => client.destroy());
+  client.on('error', () => client.destroy());
   const attempt = (host: string, localAddress: string | undefined, fallback: boolean): void => {
     const upstream = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     // Paused before it connects: Node never reads it, the relay does.
@@ -31,9 +31,11 @@ function forward(client: Socket, port: number): void {
       else client.destroy();
     });
     upstream.once('connect', () => {
-      upstream.removeAllListeners('error');
+      // From here the relay owns both; Node neither reads nor writes them, but an error event without a
+      // listener would end this process and every other connection with it.
+      // Nor may an error close a socket under the relay, which closes both itself.
       if (client.destroyed) { upstream.destroy(); return; }
-      client.removeAllListeners('error');
+      for (const s of [client, upstream]) { s.removeAllListeners('error'); s.on('error', () => undefined); }
       relay.add(client, upstream);
     });
   };
