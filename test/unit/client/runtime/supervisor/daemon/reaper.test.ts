@@ -15,7 +15,12 @@ function orphan(script: string): Promise<number> {
     let out = '';
     sh.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     sh.once('error', reject);
-    sh.once('exit', () => resolve(Number(out.trim())));
+    // 'close', not 'exit': 'exit' may come before the pid was read, and a pid of 0 would make the kill below
+    // signal this whole process group (the test runner and whatever started it).
+    sh.once('close', () => {
+      const pid = Number(out.trim());
+      if (Number.isInteger(pid) && pid > 1) resolve(pid); else reject(new Error(`no orphan pid from the shell: \`${out}\``));
+    });
   });
 }
 
