@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 
 const TMP = /^\.tmp-(\d+)-[0-9a-f]+$/;
 
-export function newTmpName(pid: number = process.pid): string {
-  return `.tmp-${pid}-${randomBytes(6).toString('hex')}`;
+/** `tag` (hex) names what is in progress, e.g. a container id; random by default. */
+export function newTmpName(pid: number = process.pid, tag = randomBytes(6).toString('hex')): string {
+  return `.tmp-${pid}-${tag}`;
 }
 
 /** true for a `.tmp-*` name whose owner process is gone (or that has no pid at all). */

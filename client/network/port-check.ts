@@ -32,6 +32,12 @@ function where(p: PortMapping): string {
   return `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}/${p.protocol}`;
 }
 
+/** The error for a host port that something else holds (here, and where a forwarder binds it for real). */
+export function portInUse(p: PortMapping): ConflictError {
+  return new ConflictError(`host port ${where(p)} is already in use`,
+    `choose another host port, or stop what listens there (\`ss -lntup | grep ${p.hostPort}\`)`);
+}
+
 /** Fails on ports below net.ipv4.ip_unprivileged_port_start (rootless only), picks free ports for 0, and
  *  fails with ConflictError when a requested host port is taken. Returns concrete mappings. */
 export async function resolvePorts(ports: readonly PortMapping[], opts: { rootless: boolean; unprivilegedStart: number }): Promise<PortMapping[]> {
@@ -46,10 +52,7 @@ export async function resolvePorts(ports: readonly PortMapping[], opts: { rootle
       out.push({ ...p, hostPort });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') {
-        throw new ConflictError(`host port ${where(p)} is already in use`,
-          `choose another host port, or stop what listens there (\`ss -lntup | grep ${p.hostPort}\`)`);
-      }
+      if (code === 'EADDRINUSE') throw portInUse(p);
       if (code === 'EADDRNOTAVAIL') {
         throw new NetworkError(`cannot publish on ${where(p)}: the host has no address ${p.hostIp}`, 'use an address of this host, or omit it to publish on all addresses');
       }

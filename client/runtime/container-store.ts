@@ -9,7 +9,7 @@
 // the next create reclaims it. Stale staging dirs (their process is gone) are swept by the next create.
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { isStaleTmpName } from '../image/tmp-names.js';
+import { isStaleTmpName, newTmpName } from '../image/tmp-names.js';
 import type { MyctrPaths } from '../paths.js';
 import { fsyncDir, writeJsonAtomic } from '../storage/atomic.js';
 import { ConflictError, NotFoundError, UsageError } from './errors.js';
@@ -119,8 +119,7 @@ export class ContainerStore {
   stageRecord(id: string): string {
     mkdirSync(this.containersDir, { recursive: true, mode: 0o700 });
     this.sweepStale();
-    // `.tmp-<pid>-<id>`: the form image/tmp-names.ts judges stale by its pid.
-    const staging = join(this.containersDir, `.tmp-${process.pid}-${id}`);
+    const staging = join(this.containersDir, newTmpName(process.pid, id));
     mkdirSync(staging, { mode: 0o700 });
     for (const d of ['upper', 'work', 'rootfs']) mkdirSync(join(staging, d), { mode: 0o755 });
     return staging;

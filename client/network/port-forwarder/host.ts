@@ -13,6 +13,7 @@ import { listenTcp4 } from '../../../sys/net.js';
 import { nodeEntryArgv } from '../../runtime/node-entry.js';
 import { NetworkError } from '../errors.js';
 import { stopChild } from '../handle.js';
+import { portInUse } from '../port-check.js';
 import type { PortMapping } from '../types.js';
 
 export interface PortForwarder {
@@ -31,10 +32,7 @@ export async function startPortForwarder(nsPid: number, o: {
     for (const p of o.ports) fds.push(listenTcp4(p.hostIp, p.hostPort));
   } catch (err) {
     for (const fd of fds) close(fd);
-    const p = o.ports[fds.length]!;
-    if (isErrno(err, 'EADDRINUSE')) {
-      throw new NetworkError(`host port ${p.hostIp}:${p.hostPort}/tcp is already in use`, 'choose another host port (`-p OTHER:…`), or stop what uses it');
-    }
+    if (isErrno(err, 'EADDRINUSE')) throw portInUse(o.ports[fds.length]!);
     throw err;
   }
   const argv = ['--pdeathsig', 'KILL', '--', 'nsenter', '--target', String(nsPid),

@@ -1,10 +1,11 @@
 // Per-container lock: two CLIs acting on one container (rm -f and stop at once) take turns. The image
 // store's O_EXCL lock file with stale detection (holder pid + boot id) is reused, under <runRoot>/locks.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from '../../image/lock.js';
 import type { MyctrPaths } from '../../paths.js';
-import { ConflictError } from '../errors.js';
+import type { ContainerStore } from '../container-store.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 
 export async function withContainerLock<T>(paths: MyctrPaths, id: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
   const dir = join(paths.runRoot, 'locks');
@@ -19,4 +20,12 @@ export async function withContainerLock<T>(paths: MyctrPaths, id: string, fn: ()
     throw err;
   }
   try { return await fn(); } finally { lock.release(); }
+}
+
+/** withContainerLock for a container that must still exist once the lock is held (a concurrent rm may have won). */
+export function withExistingContainer<T>(paths: MyctrPaths, store: ContainerStore, id: string, ref: string, fn: () => Promise<T>): Promise<T> {
+  return withContainerLock(paths, id, async () => {
+    if (!existsSync(store.layout(id).dir)) throw new NotFoundError(`no such container \`${ref}\``, '`myctr ps -a` lists containers');
+    return fn();
+  });
 }

@@ -1,15 +1,14 @@
 // The lifecycle verbs on existing containers: start, stop, kill, rm, wait, prune. Each resolves the
 // reference, takes the container's lock, reconciles the record with the kernel and then acts — through
 // the supervisor for detached containers, directly on PID 1 for one that a foreground `run` owns.
-import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePaths, type MyctrPaths } from '../../paths.js';
 import { ContainerStore } from '../container-store.js';
-import { ConflictError, MyctrError, NotFoundError } from '../errors.js';
+import { ConflictError, MyctrError } from '../errors.js';
 import { DEFAULT_LIFECYCLE, parseSignal } from './config.js';
 import { removeSystemLogs } from './log-path.js';
 import { isPaused, pauseTree, releaseFreezer, unpauseTree } from './freezer.js';
-import { withContainerLock } from './lock.js';
+import { withExistingContainer } from './lock.js';
 import { currentState, isAlive } from './state.js';
 import { callSupervisor } from './daemon/client.js';
 
@@ -22,11 +21,7 @@ export function context(): Ctx {
 
 async function locked<T>(ctx: Ctx, ref: string, fn: (id: string) => Promise<T>): Promise<T> {
   const id = ctx.store.resolve(ref);
-  return withContainerLock(ctx.paths, id, async () => {
-    // Removed while we waited for the lock (a concurrent rm).
-    if (!existsSync(ctx.store.layout(id).dir)) throw new NotFoundError(`no such container \`${ref}\``, '`myctr ps -a` lists containers');
-    return fn(id);
-  });
+  return withExistingContainer(ctx.paths, ctx.store, id, ref, () => fn(id));
 }
 
 function notRunning(id: string): MyctrError {

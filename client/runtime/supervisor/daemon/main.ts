@@ -1,17 +1,17 @@
 // The per-user supervisor (one per run root): parent of every detached container's stage-0 process, writer of
 // their logs and exit records. Started on demand by the CLI (setsid, detached), it listens on
 // <runRoot>/supervisor.sock, serves only its own uid (SO_PEERCRED) and exits when it supervises nothing.
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { ImageStore } from '../../../image/store.js';
 import { log } from '../../../log.js';
 import { resolvePaths } from '../../../paths.js';
 import { getPeerCred } from '../../../../sys/socket.js';
 import { ContainerStore } from '../../container-store.js';
-import { MyctrError, NotFoundError, messageOf } from '../../errors.js';
+import { MyctrError, messageOf } from '../../errors.js';
 import { acquireLock } from '../../../image/lock.js';
 import { parseSignal } from '../config.js';
-import { withContainerLock } from '../lock.js';
+import { withExistingContainer } from '../lock.js';
 import { adoptInits } from '../../start/init-process.js';
 import { trimWhenIdle } from './memory.js';
 import { Monitor } from './monitor.js';
@@ -67,8 +67,7 @@ async function handle(req: SupervisorRequest): Promise<SupervisorReply> {
     case 'start':
       // The start happens under the container's lock, held by this process: the CLI that asked may be killed
       // meanwhile, and an `rm` must then wait for the start to finish rather than remove the record under it.
-      return withContainerLock(paths, req.id, async () => {
-        if (!existsSync(store.layout(req.id).dir)) throw new NotFoundError(`no such container \`${req.id.slice(0, 12)}\``, '`myctr ps -a` lists containers');
+      return withExistingContainer(paths, store, req.id, req.id.slice(0, 12), async () => {
         const m = monitorFor(req.id);
         if (m.running) return { ok: true }; // started by another CLI meanwhile: a no-op, as Docker's
         try {
