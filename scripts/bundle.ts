@@ -1,44 +1,51 @@
-// The second half of `npm run build`: after tsc has written dist/, bundle the two Node entry points that every
-// `myctr run` starts, in place, so that each Node start reads one file instead of resolving and linking ~70
-// (the CLI) or ~30 (the container init) ES modules, and the CLI does not go through the CommonJS loader for
-// commander. Production still runs tsc's JavaScript, just concatenated; every other file in dist/ stays as tsc
-// wrote it (the other entry points, e.g. the workers, run unbundled), and dist/ works unbundled too.
+// The second half of `npm run build`: after tsc has written dist/, bundle the Node entry points so that each
+// Node start reads one file instead of resolving and linking tens of ES modules. Production still runs tsc's
+// JavaScript, just concatenated; the other entry points (the workers, exec, the port forwarder) run unbundled,
+// and dist/ works unbundled too (nodeEntryArgv picks a launcher only where one exists).
 //
-// - dist/client/cli/main.js: the CLI with all its commands (dynamic imports become lazy module
-//   initialisers inside the same file, so a command's top level still runs only when it is used) and commander.
-//   Everything is one module graph, so no class or module state exists twice (instanceof MyctrError holds).
-// - dist/client/runtime/init/main.js: the container init, its own process.
-// Other npm packages stay external (koffi's native module, pino's transports and msgpackr's optional native
-// part find their files relative to themselves). `import.meta.url` in a bundled file is rewritten to that
-// file's original URL, relative to the bundle, so that paths computed from it (nodeEntryArgv, createRequire)
-// stay what they were and the build stays relocatable (scripts/setup.sh copies dist/ to /opt/myctr).
+// - The two entries on the path of every `myctr run`, the CLI (client/cli/main.js) and the container init
+//   (client/runtime/init/main.js), become CommonJS bundles `<entry>.bundle.cjs` started by a copy of
+//   client/launch/bundle-launcher.cjs named `<entry>.cjs`, which compiles them with a per-user V8 code cache
+//   (see there for why CommonJS). Dynamic imports become lazy module initialisers inside the same file, so a
+//   command's top level still runs only when it is used, and everything is one module graph (no class or
+//   module state exists twice: instanceof MyctrError holds). The last line of each is the content hash that
+//   keys its code cache. package.json's `bin` is dist/client/cli/main.cjs.
+// - The per-user supervisor (client/runtime/supervisor/daemon/main.js) is bundled in place as an ES module:
+//   it is long-lived, so this is for memory (~1.5 MB less V8 heap idle than ~60 separate modules;
+//   docs/LIFECYCLE.md "Memory"), not for start-up time.
+// npm packages other than commander stay external (koffi's native module, pino's transports and msgpackr's
+// optional native part find their files relative to themselves). `import.meta.url` in a bundled file is
+// rewritten to that file's original URL, relative to the bundle, so that paths computed from it
+// (nodeEntryArgv, createRequire) stay what they were and the build stays relocatable (scripts/setup.sh copies
+// dist/ to /opt/myctr).
 import { build, type Plugin } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const MARKER = '// myctr bundle (scripts/bundle.ts)';
+/** tsc's output of client/launch/bundle-launcher.cts, copied beside each CommonJS bundle. */
+const LAUNCHER = join(DIST, 'client', 'launch', 'bundle-launcher.cjs');
 
 /** Entry points (relative to dist/) and the packages bundled into them; all other packages stay external. */
 interface Entry {
   file: string;
   /** npm packages bundled in; the others stay external. */
   bundled: string[];
-  /** Dynamic imports become chunks loaded on use (a `run` does not parse the registry or build code). */
-  split: boolean;
+  /** `launched`: `<entry>.bundle.cjs` plus its launcher `<entry>.cjs`; `in-place`: an ES module bundle over the entry. */
+  kind: 'launched' | 'in-place';
+  /** For `launched`: a module bundled alone as `<entry>.pre.cjs`, which the launcher runs first. */
+  pre?: string;
 }
 const ENTRIES: Entry[] = [
-  { file: 'client/cli/main.js', bundled: ['commander'], split: true },
-  { file: 'client/runtime/init/main.js', bundled: [], split: false },
-  // The per-user supervisor: long-lived, so not for start-up time but for memory (~1.5 MB less V8 heap idle
-  // than ~60 separate modules; docs/LIFECYCLE.md "Memory").
-  { file: 'client/runtime/supervisor/daemon/main.js', bundled: [], split: false },
+  { file: 'client/cli/main.js', bundled: ['commander'], kind: 'launched', pre: 'client/cli/early-main.js' },
+  { file: 'client/runtime/init/main.js', bundled: [], kind: 'launched' },
+  { file: 'client/runtime/supervisor/daemon/main.js', bundled: [], kind: 'in-place' },
 ];
-/** Chunk files of a split bundle: `<entry dir>/bundle-<name>-<hash>.js`, replaced on every build. */
-const CHUNK_PREFIX = 'bundle-';
 
 function externalPackages(bundled: string[]): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
@@ -46,8 +53,11 @@ function externalPackages(bundled: string[]): string[] {
     .flatMap((name) => [name, `${name}/*`]);
 }
 
-/** Rewrites `import.meta.url` in every file of dist/ to the file's own URL as seen from the output files in `outdir`. */
-function keepModuleUrls(outdir: string): Plugin {
+/**
+ * Rewrites `import.meta.url` in every file of dist/ to the file's own URL as seen from the output file in
+ * `outdir`, whose own URL is the expression `base`.
+ */
+function keepModuleUrls(outdir: string, base: string): Plugin {
   return {
     name: 'myctr-module-urls',
     setup(b) {
@@ -57,43 +67,60 @@ function keepModuleUrls(outdir: string): Plugin {
           return { contents: text, loader: 'js' };
         }
         const rel = relative(outdir, args.path).split(sep).join('/');
-        const url = `new URL(${JSON.stringify(rel.startsWith('.') ? rel : `./${rel}`)}, import.meta.url).href`;
+        const url = `new URL(${JSON.stringify(rel.startsWith('.') ? rel : `./${rel}`)}, ${base}).href`;
         return { contents: text.replaceAll('import.meta.url', url), loader: 'js' };
       });
     },
   };
 }
 
-async function bundle(entry: Entry): Promise<void> {
-  const outfile = join(DIST, entry.file);
-  const outdir = dirname(outfile);
-  const source = await readFile(outfile, 'utf8');
+/** One esbuild run: `input` (in dist/) and what it imports, as one ES module or CommonJS file. */
+async function bundleText(input: string, outfile: string, format: 'esm' | 'cjs', bundled: string[]): Promise<string> {
+  const source = await readFile(input, 'utf8');
   if (source.startsWith(MARKER) || source.startsWith(`#!/usr/bin/env node\n${MARKER}`)) {
-    throw new Error(`${entry.file} is a bundle already: run the whole \`npm run build\` (tsc first)`);
+    throw new Error(`${relative(DIST, input)} is a bundle already: run the whole \`npm run build\` (tsc first)`);
   }
+  const cjs = format === 'cjs';
   const result = await build({
-    entryPoints: [outfile],
+    entryPoints: [input],
     bundle: true,
     write: false,
-    outdir,
-    entryNames: '[name]',
-    // Chunks sit beside the entry, so that one relative path per source file fits every output file.
-    ...(entry.split ? { splitting: true, chunkNames: `${CHUNK_PREFIX}[name]-[hash]` } : {}),
+    outfile,
     platform: 'node',
-    format: 'esm',
+    format,
     target: 'node20',
-    external: externalPackages(entry.bundled),
-    // A CommonJS package inside an ES module bundle calls require() for Node's built-ins.
-    banner: { js: `${MARKER}\nimport { createRequire as __myctrCreateRequire } from 'node:module';\nconst require = __myctrCreateRequire(import.meta.url);` },
-    plugins: [keepModuleUrls(outdir)],
+    external: externalPackages(bundled),
+    // CommonJS: the bundle's own URL, for import.meta.url below, taken once (a module's own `require` may be
+    // renamed by esbuild). ES module: a CommonJS package inside calls require() for Node's built-ins.
+    banner: { js: cjs ? `${MARKER}\nconst __myctrBundleUrl = require('node:url').pathToFileURL(__filename).href;` : `${MARKER}\nimport { createRequire as __myctrCreateRequire } from 'node:module';\nconst require = __myctrCreateRequire(import.meta.url);` },
+    plugins: [keepModuleUrls(dirname(outfile), cjs ? '__myctrBundleUrl' : 'import.meta.url')],
     legalComments: 'none',
     logLevel: 'warning',
   });
-  if (!result.outputFiles.some((f) => f.path === outfile)) throw new Error(`esbuild wrote no ${entry.file}`);
-  if (entry.split) {
-    for (const name of await readdir(outdir)) if (name.startsWith(CHUNK_PREFIX)) await rm(join(outdir, name));
+  const [out] = result.outputFiles;
+  if (!out || result.outputFiles.length !== 1) throw new Error(`esbuild wrote no single file for ${relative(DIST, input)}`);
+  if (!cjs) return out.text;
+  // Node's CommonJS loader strips a #! line; vm.Script, which the launcher uses, would not.
+  const text = out.text.replace(/^#!.*\n/, '');
+  if (/\bimport\(/.test(text)) throw new Error(`${relative(DIST, input)}: a dynamic import() is left in the CommonJS bundle; the launcher's vm.Script cannot run it`);
+  return text;
+}
+
+async function bundle(entry: Entry): Promise<void> {
+  const input = join(DIST, entry.file);
+  if (entry.kind === 'in-place') {
+    await writeFile(input, await bundleText(input, input, 'esm', entry.bundled));
+    return;
   }
-  for (const f of result.outputFiles) await writeFile(f.path, f.text);
+  const outfile = input.replace(/\.js$/, '.bundle.cjs');
+  const text = await bundleText(input, outfile, 'cjs', entry.bundled);
+  const key = createHash('sha256').update(text).digest('hex');
+  await writeFile(outfile, `${text}\n//# myctr-bundle ${key}\n`);
+  if (entry.pre) {
+    const pre = input.replace(/\.js$/, '.pre.cjs');
+    await writeFile(pre, await bundleText(join(DIST, entry.pre), pre, 'cjs', []));
+  }
+  await copyFile(LAUNCHER, input.replace(/\.js$/, '.cjs'));
 }
 
 for (const entry of ENTRIES) await bundle(entry);

@@ -355,7 +355,7 @@ fix_dev_fuse() {
 # modify code that root also runs. Re-run `sudo scripts/setup.sh main` to update the copy.
 install_launcher() {
   log "installing $INSTALL_DIR and $LAUNCHER"
-  [[ -f $REPO/dist/client/cli/main.js ]] || die "build produced no dist/client/cli/main.js"
+  [[ -f $REPO/dist/client/cli/main.cjs ]] || die "build produced no dist/client/cli/main.cjs"
   local staging=$INSTALL_DIR.new p
   rm -rf -- "$staging"
   install -d -m 0755 -- "$staging"
@@ -369,11 +369,11 @@ install_launcher() {
   cat >"$LAUNCHER.new" <<EOF
 #!/bin/sh
 # myctr launcher, written by scripts/setup.sh main; runs the build copied to $INSTALL_DIR.
-exec "$NODE_BIN" "$INSTALL_DIR/dist/client/cli/main.js" "\$@"
+exec "$NODE_BIN" "$INSTALL_DIR/dist/client/cli/main.cjs" "\$@"
 EOF
   chmod 0755 "$LAUNCHER.new"
   mv -f -- "$LAUNCHER.new" "$LAUNCHER"
-  info "$LAUNCHER -> $INSTALL_DIR/dist/client/cli/main.js (node: $NODE_BIN)"
+  info "$LAUNCHER -> $INSTALL_DIR/dist/client/cli/main.cjs (node: $NODE_BIN)"
 }
 
 mode_main() {

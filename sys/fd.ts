@@ -2,7 +2,7 @@
 // the tty ioctls (controlling tty, window size). Node marks even stdio close-on-exec (STYLE §0.4).
 import { readdirSync } from 'node:fs';
 import { check, cString, isErrno } from './check.js';
-import { CLOSE_RANGE, F, FD_CLOEXEC, TIOC } from './constants.js';
+import { CLOSE_RANGE, F, FD_CLOEXEC, O, TIOC } from './constants.js';
 import * as libc from './libc.js';
 
 /** close_range(2) has the same number on x86_64 and aarch64 (the unified table from 5.1 on). */
@@ -19,6 +19,13 @@ export function setCloexec(fd: number, on: boolean): void {
   const flags = check('fcntl', `F_GETFD ${fd}`, libc.fcntl(fd, F.GETFD));
   const next = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
   if (next !== flags) check('fcntl', `F_SETFD ${fd}`, libc.fcntl(fd, F.SETFD, 'int', next));
+}
+
+/** Sets (`on`) or clears O_NONBLOCK on `fd`'s open file description, keeping its other status flags. */
+export function setNonBlocking(fd: number, on: boolean): void {
+  const flags = check('fcntl', `F_GETFL ${fd}`, libc.fcntl(fd, F.GETFL));
+  const next = on ? flags | O.NONBLOCK : flags & ~O.NONBLOCK;
+  if (next !== flags) check('fcntl', `F_SETFL ${fd}`, libc.fcntl(fd, F.SETFL, 'int', next));
 }
 
 /**

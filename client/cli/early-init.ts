@@ -4,8 +4,8 @@
 // leaves the real parsing to commander; `run` then takes the early init if it matches the parsed flags and
 // otherwise kills it and starts its own (takeEarlyInit), so a wrong guess costs time, never behaviour.
 // An unused early init (an error before launch, --help) dies with the CLI (setpriv --pdeathsig).
-import { prespawnInit, type PrespawnedInit } from '../runtime/start/init-process.js';
-import { commandNameOf } from './commands/index.js';
+import { prespawnInit, spawnInit, type PrespawnedInit } from '../runtime/start/init-process.js';
+import { commandNameOf } from './command-name.js';
 
 /** `run`'s options that take a value (commander's `<…>` options of run.ts); anything else unknown: no guess. */
 export const RUN_VALUE_OPTIONS: ReadonlySet<string> = new Set([
@@ -59,13 +59,17 @@ export function earlyRunFlags(args: readonly string[]): EarlyRunFlags | undefine
   return { hostNetwork: network === 'host', interactive: seen.has('--interactive') };
 }
 
-let early: { flags: EarlyRunFlags; init: PrespawnedInit } | undefined;
+// Kept on globalThis: the built CLI starts its init from a small bundle of this file that runs before the
+// big one is even compiled (early-main.ts, scripts/bundle.ts), so two copies of this module share it.
+const EARLY = Symbol.for('myctr.earlyInit');
+interface EarlySlot { early?: { flags: EarlyRunFlags; init: PrespawnedInit } }
+function slot(): EarlySlot | undefined { return (globalThis as Record<symbol, EarlySlot | undefined>)[EARLY]; }
 
-/** Starts the init for a foreground `myctr run` now, if argv says that is what this process will do. */
+/** Starts the init for a foreground `myctr run` now, if argv says that is what this process will do; once. */
 export function startEarlyInit(args: readonly string[]): void {
+  if (slot()) return;
   const flags = earlyRunFlags(args);
-  if (!flags) return;
-  early = { flags, init: prespawnInit(initOptions(flags)) };
+  (globalThis as Record<symbol, EarlySlot>)[EARLY] = flags ? { early: { flags, init: prespawnInit(initOptions(flags)) } } : {};
 }
 
 export function initOptions(flags: EarlyRunFlags): { hostNetwork: boolean; stdio: unknown[] } {
@@ -77,10 +81,17 @@ export function initOptions(flags: EarlyRunFlags): { hostNetwork: boolean; stdio
  * as with -t or -d). A misfit is killed, and undefined returned.
  */
 export function takeEarlyInit(flags: EarlyRunFlags | undefined): PrespawnedInit | undefined {
-  const e = early;
-  early = undefined;
+  const s = slot();
+  const e = s?.early;
   if (!e) return undefined;
-  if (flags && e.flags.hostNetwork === flags.hostNetwork && e.flags.interactive === flags.interactive) return e.init;
+  delete s.early;
+  if (flags && e.flags.hostNetwork === flags.hostNetwork && e.flags.interactive === flags.interactive) {
+    // A failed early start is retried here, so that its error (a missing tool, no id map) comes from this
+    // module graph's classes: the early bundle's MyctrError is another class (instanceof would not hold).
+    const stage0 = e.init.stage0.catch(() => spawnInit(initOptions(flags)));
+    stage0.catch(() => undefined); // kept for the consumer, as prespawnInit does
+    return { hostNetwork: e.init.hostNetwork, stage0 };
+  }
   // EOF on its sync socket ends an init that is still starting; SIGKILL ends the stage-0 tree.
   void e.init.stage0.then((s) => { s.sync.destroy(); s.child.kill('SIGKILL'); }, () => undefined);
   return undefined;

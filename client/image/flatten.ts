@@ -1,10 +1,10 @@
 // The last-resort rootfs when the kernel refuses overlay: the layers copied into one dir, bottom first, with the
 // whiteouts applied as overlayfs would (a 0/0 char device or an xattr whiteout deletes the name below; an
 // opaque dir hides everything below it). Synchronous: it runs in the container init before pivot_root.
-import { spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { getXattr } from '../../sys/xattr.js';
+import { childProcess } from '../runtime/setup/child-process.js';
 
 const PREFIXES = ['user', 'trusted'] as const;
 
@@ -49,7 +49,7 @@ export function flattenLayers(lowers: readonly string[], dest: string): void {
       try { names = readdirSync(d); } catch { /* new here */ }
       for (const n of names) rmSync(join(d, n), { recursive: true, force: true });
     }
-    const cp = spawnSync('cp', ['-a', '--', `${layer}/.`, dest], { encoding: 'utf8' });
+    const cp = childProcess().spawnSync('cp', ['-a', '--', `${layer}/.`, dest], { encoding: 'utf8' });
     if (cp.status !== 0) throw new Error(`cp -a \`${layer}\`: ${cp.stderr.trim() || cp.error?.message}`);
     for (const r of m.whiteouts) rmSync(join(dest, r), { force: true });
   }

@@ -1,4 +1,4 @@
-// myctr under test: the compiled CLI (`node dist/client/cli/main.js`, what the `myctr` command runs) with
+// myctr under test: the compiled CLI (`node dist/client/cli/main.cjs`, what the `myctr` command runs) with
 // a private store in the bench's temp dir (MYCTR_ROOT / MYCTR_RUNROOT), holding `busybox:latest`. The CLI
 // runs from a copy of dist/ taken when the bench starts (with package.json and a node_modules symlink next
 // to it), so a rebuild of the checkout during the bench cannot break or mix the runs.
@@ -8,11 +8,11 @@ import { REPO_ROOT, type BenchContext } from './context.js';
 import type { BenchCommand } from './measure.js';
 import { errorLine, exec } from './tools.js';
 
-export const CLI_PATH = join(REPO_ROOT, 'dist', 'client', 'cli', 'main.js');
+export const CLI_PATH = join(REPO_ROOT, 'dist', 'client', 'cli', 'main.cjs');
 
 export interface MyctrSetup {
   readonly env: NodeJS.ProcessEnv;
-  /** `node …/main.js`; append the subcommand. */
+  /** `node …/main.cjs`; append the subcommand. */
   readonly cli: readonly string[];
   readonly image: string;
   readonly notes: readonly string[];
@@ -59,7 +59,7 @@ export function myctrFixture(ctx: BenchContext): Promise<MyctrFixture> {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(home, 'node_modules'));
     const dist = join(home, 'dist');
     const env = { MYCTR_ROOT: join(home, 'root'), MYCTR_RUNROOT: join(home, 'run') };
-    const setup: MyctrSetup = { env, cli: [process.execPath, join(dist, 'client', 'cli', 'main.js')], image: 'busybox', notes };
+    const setup: MyctrSetup = { env, cli: [process.execPath, join(dist, 'client', 'cli', 'main.cjs')], image: 'busybox', notes };
     ctx.progress('setting up: myctr bootstrap busybox');
     const boot = await exec([...setup.cli, 'bootstrap', 'busybox'], { env });
     if (boot.code === 0) return { ok: true, setup };

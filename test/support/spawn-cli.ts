@@ -1,4 +1,4 @@
-// Runs the compiled CLI (dist/client/cli/main.js) in a child process, as integration tests must: the test
+// Runs the compiled CLI (dist/client/cli/main.cjs) in a child process, as integration tests must: the test
 // runner is multithreaded and can never create the namespaces itself (STYLE §0.1, §3.9).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { PasswdUser } from './subid.js';
 
 /** Absolute path of the built CLI entry, relative to this file so a copied checkout works too. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/client/cli/main.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL('../../dist/client/cli/main.cjs', import.meta.url));
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long to wait for stdout/stderr to close after the CLI exited (a leaked child may hold them). */
@@ -57,7 +57,7 @@ function spawnOptions(opts: CliOptions, stdio: StdioOptions, detached: boolean) 
   };
 }
 
-/** Starts `node dist/client/cli/main.js …args` with piped stdio, for tests that send signals or stream
+/** Starts `node dist/client/cli/main.cjs …args` with piped stdio, for tests that send signals or stream
  *  stdin themselves. The caller owns the process and must reap it. */
 export function spawnCli(args: readonly string[], opts: CliOptions & { stdio?: StdioOptions } = {}): ChildProcess {
   assertBuilt();

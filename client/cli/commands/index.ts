@@ -3,6 +3,7 @@
 // To add a command: write commands/<name>.ts exporting `register(program, ctx)` and add one line here.
 // Groups (`image`, `container`, `system`) may be filled by several modules: use `groupCommand()`.
 import type { Command } from 'commander';
+import { commandNameOf } from '../command-name.js';
 
 export interface CommandContext {
   /** The exit code the CLI ends with (the container's, for run/start/wait/exec). */
@@ -60,16 +61,6 @@ function lifecycleCommands(): Record<string, Loader[]> {
 /** The `name` group command, created on first use, so that several modules can add subcommands to it. */
 export function groupCommand(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
-}
-
-/** The first word of argv that is not an option (nor the value of --log-level): the command being run. */
-export function commandNameOf(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--log-level') { i++; continue; }
-    if (!a.startsWith('-')) return a;
-  }
-  return undefined;
 }
 
 export async function loadCommands(args: readonly string[]): Promise<CommandModule[]> {

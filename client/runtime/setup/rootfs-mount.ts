@@ -5,13 +5,13 @@
 //     dies with the pid namespace and its mount with the mount namespace — nothing outlives the container;
 //  3. a flattened copy of the layers (whiteouts applied), bind-mounted.
 // `op.driver` forces one; a forced driver that fails is an error, never a silent fallback.
-import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import type { Sys } from '../../../sys/sys.js';
 import { SyscallError } from '../../../sys/check.js';
 import { MNT } from '../../../sys/constants.js';
 import { flattenLayers } from '../../image/flatten.js';
 import type { SetupOp } from './ops.js';
+import { childProcess } from './child-process.js';
 
 /** util-linux unshare, which myctr needs anyway (docs/ARCHITECTURE.md). */
 const UNSHARE = '/usr/bin/unshare';
@@ -68,7 +68,7 @@ function mountFuseOverlayfs(sys: Sys, bin: string, data: string, target: string)
     sys.mount('fuse-overlayfs', target, 'fuse.fuse-overlayfs', 0,
       `fd=${fd},rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other`);
     mounted = true;
-    const r = spawnSync(UNSHARE, ['--mount', '--propagation', 'private', bin, '-o', data, '/dev/fd/3'],
+    const r = childProcess().spawnSync(UNSHARE, ['--mount', '--propagation', 'private', bin, '-o', data, '/dev/fd/3'],
       { stdio: ['ignore', 'ignore', 'pipe', fd], encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) { mounted = false; return undefined; }
     // fuse-overlayfs prints notes such as "unknown argument ignored: lazytime" even when it works.

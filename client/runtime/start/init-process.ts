@@ -31,7 +31,12 @@ export function initStage0Options(o: InitProcessOptions): Stage0Options {
     argv: nodeEntryArgv(import.meta.url, '../init/main.js'),
     ...(rootless ? { idMap: currentUserIdMap() } : {}),
     stdio: o.stdio,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MYCTR_INIT_USERNS: rootless ? '1' : '0' },
+    // A clean environment; the code cache directory is the CLI's (client/launch/bundle-launcher.cts).
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      MYCTR_INIT_USERNS: rootless ? '1' : '0',
+      ...(process.env.MYCTR_CODE_CACHE ? { MYCTR_CODE_CACHE: process.env.MYCTR_CODE_CACHE } : {}),
+    },
     keepSync: true,
     detached: true,
     ...(initAdopter ? { adopter: initAdopter } : {}),

@@ -1,0 +1,100 @@
+// The first file Node runs for `myctr` and for the container init (scripts/bundle.ts copies it beside each
+// bundle as `<entry>.cjs`). It compiles the CommonJS bundle beside it, `<entry>.bundle.cjs`, with a V8 code
+// cache, so that a start skips most of the parsing and compiling that would otherwise run on every start.
+//
+// Why CommonJS and a hand-made cache: Node 20 has no code cache for ES modules (module.enableCompileCache is
+// Node ≥ 22.1) and its ES module loader costs ~8 ms per start; `vm.Script` with `cachedData` is the one
+// stable API. V8 accepts a cache only for its own version and flags and checks the source's length, not its
+// content, so the cache file is named after the bundle's content hash, which the build writes as the
+// bundle's last line.
+//
+// The cache is per user (root: /var/cache/myctr/code; others: $XDG_CACHE_HOME/myctr/code) and per variant:
+// the first command word (`run`, `ps`…), because a cache holds the functions compiled by the run that made
+// it, and `--version` compiles almost nothing that `run` needs. It is written once, when missing or refused,
+// by a process that exits with 0 (a typo makes no file), atomically (temporary file and rename); any failure
+// to read or write it only costs speed. MYCTR_CODE_CACHE names another directory, or turns it off with `off`.
+// The CLI passes its directory on to the init in MYCTR_CODE_CACHE, as the init runs with a clean environment.
+import fs = require('node:fs');
+import path = require('node:path');
+import vm = require('node:vm');
+import nodeModule = require('node:module');
+
+/** The bundle's last line: `//# myctr-bundle <sha256 of everything before it>`. */
+const KEY_LINE = /\n\/\/# myctr-bundle ([0-9a-f]{64})\n?$/;
+/** Set on globalThis for the bundle: `save()` writes the cache now (the init, which never exits, calls it). */
+const HOOK = Symbol.for('myctr.codeCache');
+
+interface CodeCacheHook {
+  /** Whether V8 took the cache that was read. */
+  readonly used: boolean;
+  save(): void;
+}
+
+function cacheDir(): string | undefined {
+  const set = process.env.MYCTR_CODE_CACHE;
+  if (set === 'off') return undefined;
+  if (set) return set;
+  if (process.geteuid?.() === 0) return '/var/cache/myctr/code';
+  const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? path.join(process.env.HOME, '.cache') : undefined);
+  return base ? path.join(base, 'myctr', 'code') : undefined;
+}
+
+/** The command word (`run`), or `main` for an entry without one; never a path. */
+function variant(): string {
+  const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  return word && /^[a-z][a-z-]{0,23}$/.test(word) ? word : 'main';
+}
+
+function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try { return fs.readFileSync(file); } catch { return undefined; }
+}
+
+function writeCache(file: string, script: vm.Script): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    try { fs.unlinkSync(tmp); } catch { /* never written */ }
+  }
+}
+
+function launch(): void {
+  const dir = cacheDir();
+  if (dir) process.env.MYCTR_CODE_CACHE = dir;
+  // `<entry>.pre.cjs`, where the build made one, is work that should not wait for the bundle's compilation:
+  // the CLI's starts a run's container init (client/cli/early-main.ts).
+  const pre = __filename.replace(/\.cjs$/, '.pre.cjs');
+  if (fs.existsSync(pre)) require(pre);
+  const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
+  // esbuild writes ASCII only (non-ASCII characters are escaped), so latin1 makes the same string, faster.
+  const source = fs.readFileSync(bundle, 'latin1');
+  const key = KEY_LINE.exec(source)?.[1];
+  // e.g. cli-<key>-run.v8: the bundle's directory names it (client/cli, client/runtime/init).
+  const file = key && dir ? path.join(dir, `${path.basename(path.dirname(bundle))}-${key.slice(0, 32)}-${variant()}.v8`) : undefined;
+  const cached = readCache(file);
+  // The same wrapper as Node's CommonJS loader, so the bundle sees the usual module scope.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  const used = cached !== undefined && !script.cachedDataRejected;
+  let saved = used || !file;
+  const hook: CodeCacheHook = {
+    used,
+    save() {
+      if (saved) return;
+      saved = true;
+      writeCache(file!, script);
+    },
+  };
+  (globalThis as Record<symbol, unknown>)[HOOK] = hook;
+  process.once('exit', (code) => { if (code === 0) hook.save(); });
+  const mod = { exports: {} };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(mod.exports, mod.exports, nodeModule.createRequire(bundle), mod, bundle, path.dirname(bundle));
+}
+
+launch();
