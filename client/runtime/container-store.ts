@@ -196,11 +196,11 @@ export class ContainerStore {
     throw new NotFoundError(`no such container \`${ref}\``, '`myctr ps -a` lists containers');
   }
 
-  /** Removes everything the container owns on disk; idempotent. */
-  async remove(id: string, name: string | undefined): Promise<void> {
+  /** Removes everything the container owns on disk; idempotent. `blocking`: see removeTree. */
+  async remove(id: string, name: string | undefined, opts: { blocking?: boolean } = {}): Promise<void> {
     const l = this.layout(id);
     if (name !== undefined) this.releaseName(name, id);
-    await removeTree(l.runDir);
-    await removeTree(l.dir);
+    await removeTree(l.runDir, opts);
+    await removeTree(l.dir, opts);
   }
 }

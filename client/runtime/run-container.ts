@@ -94,7 +94,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   }
   const exitCode = execError?.exitCode ?? exitCodeOf(code, signal);
   // With --rm the record is deleted right away: writing (and fsyncing) its final state would be wasted.
-  if (spec.autoRemove) await store.remove(id, spec.name);
+  if (spec.autoRemove) await store.remove(id, spec.name, { blocking: true });
   else store.saveState(id, { status: 'stopped', startedAt, finishedAt: new Date().toISOString(), exitCode, bootId: bootId() });
   if (execError) throw execError;
   return { exitCode, id };

@@ -2,6 +2,7 @@
 // store unpacks layers with their owners and deletes files owned by subordinate ids. As root: runs directly.
 import type { StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { isRoot } from '../paths.js';
 import { MyctrError } from './errors.js';
@@ -46,10 +47,15 @@ export async function runInUserns(argv: readonly string[]): Promise<void> {
   }
 }
 
-/** Removes a tree that may hold files owned by subordinate ids (container upper dirs, layers). */
-export async function removeTree(path: string): Promise<void> {
+/**
+ * Removes a tree that may hold files owned by subordinate ids (container upper dirs, layers). `blocking`: with
+ * rmSync, for a process that has nothing else to do (a foreground `run --rm` after its container exited: a
+ * small tree goes ~3 ms sooner than through the thread pool); never in the supervisor.
+ */
+export async function removeTree(path: string, opts: { blocking?: boolean } = {}): Promise<void> {
   try {
-    await rm(path, { recursive: true, force: true });
+    if (opts.blocking) rmSync(path, { recursive: true, force: true });
+    else await rm(path, { recursive: true, force: true });
     return;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
