@@ -50,12 +50,19 @@ function readCache(file: string | undefined): Buffer | undefined {
   try { return fs.readFileSync(file); } catch { return undefined; }
 }
 
-function writeCache(file: string, script: vm.Script): void {
+/**
+ * Writes the cache atomically, then deletes the caches of other builds of the same bundle (same label, another
+ * key), so that upgrades do not pile them up.
+ */
+function writeCache(file: string, script: vm.Script, label: string, key: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file);
+    for (const name of fs.readdirSync(path.dirname(file))) {
+      if (name.startsWith(`${label}-`) && !name.startsWith(`${label}-${key}-`)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    }
   } catch {
     try { fs.unlinkSync(tmp); } catch { /* never written */ }
   }
@@ -73,7 +80,9 @@ function launch(): void {
   const source = fs.readFileSync(bundle, 'latin1');
   const key = KEY_LINE.exec(source)?.[1];
   // e.g. cli-<key>-run.v8: the bundle's directory names it (client/cli, client/runtime/init).
-  const file = key && dir ? path.join(dir, `${path.basename(path.dirname(bundle))}-${key.slice(0, 32)}-${variant()}.v8`) : undefined;
+  const label = path.basename(path.dirname(bundle));
+  const shortKey = key?.slice(0, 32);
+  const file = shortKey && dir ? path.join(dir, `${label}-${shortKey}-${variant()}.v8`) : undefined;
   const cached = readCache(file);
   // The same wrapper as Node's CommonJS loader, so the bundle sees the usual module scope.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -87,7 +96,7 @@ function launch(): void {
     save() {
       if (saved) return;
       saved = true;
-      writeCache(file!, script);
+      writeCache(file!, script, label, shortKey!);
     },
   };
   (globalThis as Record<symbol, unknown>)[HOOK] = hook;

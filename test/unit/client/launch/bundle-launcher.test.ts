@@ -57,13 +57,19 @@ test('the first start writes the cache, the next one uses it', () => {
   assert.deepEqual(readdirSync(cache).sort(), [files[0]!, files[0]!.replace('-run.', '-ps.')].sort());
 });
 
-test('a changed bundle of the same length is keyed anew, not run from the old cache', () => {
+test('a changed bundle of the same length is keyed anew, not run from the old cache, whose files go', () => {
   const { dir, cache } = entry(REPORT);
   launch(dir, cache);
+  launch(dir, cache, ['ps']);
+  const old = readdirSync(cache).sort();
+  writeFileSync(join(cache, 'init-0123-main.v8'), 'another bundle: kept');
   writeBundle(dir, REPORT.replace('v * x', 'v + x'), true);
   const r = launch(dir, cache);
   assert.deepEqual([r.used, r.work], [false, '3,4,5']);
-  assert.equal(readdirSync(cache).length, 2);
+  const now = readdirSync(cache).sort();
+  assert.equal(now.length, 2);
+  assert.ok(now.includes('init-0123-main.v8'));
+  assert.ok(!now.some((f) => old.includes(f)));
 });
 
 test('no cache file from a failing start, with MYCTR_CODE_CACHE=off, or without a key line', () => {
