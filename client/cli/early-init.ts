@@ -65,11 +65,18 @@ const EARLY = Symbol.for('myctr.earlyInit');
 interface EarlySlot { early?: { flags: EarlyRunFlags; init: PrespawnedInit } }
 function slot(): EarlySlot | undefined { return (globalThis as Record<symbol, EarlySlot | undefined>)[EARLY]; }
 
-/** Starts the init for a foreground `myctr run` now, if argv says that is what this process will do; once. */
-export function startEarlyInit(args: readonly string[]): void {
-  if (slot()) return;
+/**
+ * Starts the init for a foreground `myctr run` now, if argv says that is what this process will do; once.
+ * Returns the start's promise, which settles when the init needs nothing more from this process's event loop
+ * (rootless: its id map is written): the launcher waits for it before compiling the CLI, else the map request
+ * would wait ~45 ms behind that synchronous work.
+ */
+export function startEarlyInit(args: readonly string[]): Promise<unknown> | undefined {
+  if (slot()) return undefined;
   const flags = earlyRunFlags(args);
-  (globalThis as Record<symbol, EarlySlot>)[EARLY] = flags ? { early: { flags, init: prespawnInit(initOptions(flags)) } } : {};
+  const init = flags ? prespawnInit(initOptions(flags)) : undefined;
+  (globalThis as Record<symbol, EarlySlot>)[EARLY] = flags && init ? { early: { flags, init } } : {};
+  return init?.stage0;
 }
 
 export function initOptions(flags: EarlyRunFlags): { hostNetwork: boolean; stdio: unknown[] } {

@@ -3,4 +3,5 @@
 // The CLI's main.ts then finds the init already started (early-init.ts keeps it on globalThis).
 import { startEarlyInit } from './early-init.js';
 
-startEarlyInit(process.argv.slice(2));
+/** The launcher compiles the CLI once this settles (see startEarlyInit). */
+export const settled: Promise<unknown> | undefined = startEarlyInit(process.argv.slice(2));

@@ -72,9 +72,15 @@ function launch(): void {
   const dir = cacheDir();
   if (dir) process.env.MYCTR_CODE_CACHE = dir;
   // `<entry>.pre.cjs`, where the build made one, is work that should not wait for the bundle's compilation:
-  // the CLI's starts a run's container init (client/cli/early-main.ts).
+  // the CLI's starts a run's container init (client/cli/early-main.ts). Its `settled` promise, if any, says
+  // when that work no longer needs the event loop, which compiling would block.
   const pre = __filename.replace(/\.cjs$/, '.pre.cjs');
-  if (fs.existsSync(pre)) require(pre);
+  const settled = fs.existsSync(pre) ? (require(pre) as { settled?: Promise<unknown> }).settled : undefined;
+  if (settled) void settled.then(() => start(dir), () => start(dir));
+  else start(dir);
+}
+
+function start(dir: string | undefined): void {
   const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
   // esbuild writes ASCII only (non-ASCII characters are escaped), so latin1 makes the same string, faster.
   const source = fs.readFileSync(bundle, 'latin1');

@@ -93,7 +93,11 @@ test('a corrupt cache file is refused by V8 and replaced', () => {
   assert.equal(launch(dir, cache).used, true);
 });
 
-test('`<entry>.pre.cjs` runs first, before the bundle', () => {
-  const { dir, cache } = entry(REPORT, { pre: 'globalThis.preRan = true;' });
-  assert.equal(launch(dir, cache).pre, true);
+test('`<entry>.pre.cjs` runs first, and the bundle waits for its `settled` promise', () => {
+  const plain = entry(REPORT, { pre: 'globalThis.preRan = true;' });
+  assert.equal(launch(plain.dir, plain.cache).pre, true);
+  const later = entry(REPORT, { pre: 'exports.settled = new Promise((r) => setTimeout(() => { globalThis.preRan = true; r(); }, 50));' });
+  assert.equal(launch(later.dir, later.cache).pre, true);
+  const failed = entry(REPORT, { pre: 'exports.settled = new Promise((_, j) => setTimeout(() => { globalThis.preRan = true; j(new Error(\'x\')); }, 50));' });
+  assert.equal(launch(failed.dir, failed.cache).pre, true);
 });
