@@ -12,7 +12,8 @@
 // the first command word (`run`, `ps`…), because a cache holds the functions compiled by the run that made
 // it, and `--version` compiles almost nothing that `run` needs. It is written once, when missing or refused,
 // by a process that exits with 0 (a typo makes no file), atomically (temporary file and rename); any failure
-// to read or write it only costs speed. MYCTR_CODE_CACHE names another directory, or turns it off with `off`.
+// to read or write it only costs speed. A directory that others can write, or that another user owns, is not
+// used. MYCTR_CODE_CACHE names another directory, or turns it off with `off`.
 // The CLI passes its directory on to the init in MYCTR_CODE_CACHE, as the init runs with a clean environment.
 import fs = require('node:fs');
 import path = require('node:path');
@@ -37,6 +38,20 @@ function cacheDir(): string | undefined {
   if (process.geteuid?.() === 0) return '/var/cache/myctr/code';
   const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? path.join(process.env.HOME, '.cache') : undefined);
   return base ? path.join(base, 'myctr', 'code') : undefined;
+}
+
+/**
+ * A cache file is code this process will run, so the directory must be this user's own and writable by no
+ * one else (a root `myctr` pointed at a shared directory would otherwise run what another user wrote there).
+ * A directory that does not exist yet is fine: writeCache creates it with mode 0700.
+ */
+function isPrivateDir(dir: string): boolean {
+  try {
+    const st = fs.statSync(dir);
+    return st.isDirectory() && st.uid === process.geteuid?.() && (st.mode & 0o022) === 0;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 /** The command word (`run`), or `main` for an entry without one; never a path. */
@@ -69,8 +84,9 @@ function writeCache(file: string, script: vm.Script, label: string, key: string)
 }
 
 function launch(): void {
-  const dir = cacheDir();
-  if (dir) process.env.MYCTR_CODE_CACHE = dir;
+  const found = cacheDir();
+  const dir = found && isPrivateDir(found) ? found : undefined;
+  process.env.MYCTR_CODE_CACHE = dir ?? 'off';
   // `<entry>.pre.cjs`, where the build made one, is work that should not wait for the bundle's compilation:
   // the CLI's starts a run's container init (client/cli/early-main.ts). Its `settled` promise, if any, says
   // when that work no longer needs the event loop, which compiling would block.

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -81,6 +81,18 @@ test('no cache file from a failing start, with MYCTR_CODE_CACHE=off, or without 
   const unkeyed = entry(REPORT, { key: false });
   assert.equal(launch(unkeyed.dir, unkeyed.cache).used, false);
   assert.equal(existsSync(unkeyed.cache), false);
+});
+
+test('a directory that others can write is not used', () => {
+  const { dir, cache } = entry(REPORT);
+  mkdirSync(cache, { mode: 0o777 });
+  chmodSync(cache, 0o777);
+  launch(dir, cache);
+  assert.deepEqual(readdirSync(cache), []);
+  chmodSync(cache, 0o700);
+  launch(dir, cache);
+  assert.equal(readdirSync(cache).length, 1);
+  assert.equal(launch(dir, cache).used, true);
 });
 
 test('a corrupt cache file is refused by V8 and replaced', () => {
