@@ -101,11 +101,12 @@ export function podmanFixture(ctx: BenchContext): Promise<PodmanFixture> {
     // podman's own default on a kernel with unprivileged overlay (≥ 5.13) is overlay, and myctr uses overlay
     // too, so podman gets overlay here (vfs only if a probe run with overlay fails).
     if (rootless) base = [...base, '--storage-driver', 'overlay'];
+    // Rootless, files in the store belong to subordinate ids: they are removed from podman's user namespace,
+    // where the overlay driver also keeps its store mounted.
+    const wipeRootlessStore = () => exec([...base, 'unshare', 'sh', '-c', 'umount -l "$1/overlay" 2>/dev/null; rm -rf "$1" "$2"', 'sh', root, runroot]);
     ctx.onCleanup('podman storage', async () => {
       if (rootless) {
-        // Files in the store belong to subordinate ids: remove them from podman's user namespace, where the
-        // overlay driver also keeps its store mounted.
-        await exec([...base, 'unshare', 'sh', '-c', 'umount -l "$1/overlay" 2>/dev/null; rm -rf "$1" "$2"', 'sh', root, runroot]);
+        await wipeRootlessStore();
         // The pause process (catatonit -P) that holds that namespace was started for this store.
         const pause = readNumber(join(tmp, 'pause.pid'));
         if (pause !== undefined && pause > 1) {
@@ -180,7 +181,7 @@ export function podmanFixture(ctx: BenchContext): Promise<PodmanFixture> {
       }
       if (attempt < 4 && rootless && !applied.has('vfs') && base.includes('overlay')) {
         applied.add('vfs');
-        await exec([...base, 'unshare', 'sh', '-c', 'umount -l "$1/overlay" 2>/dev/null; rm -rf "$1" "$2"', 'sh', root, runroot]);
+        await wipeRootlessStore();
         base = base.map((a) => (a === 'overlay' ? 'vfs' : a));
         const again = await exec([...base, 'import', rootfs.tar, PODMAN_IMAGE]);
         if (again.code !== 0) return { ok: false, status: 'unavailable', reason: `podman import failed: ${errorLine(again.stderr)}` };

@@ -68,7 +68,7 @@ function main(): void {
   const first = next();
   if (first.type !== 'config') fail(new MyctrError('MYCTR_PROTOCOL', `expected config, got ${first.type}`));
   const config: InitConfig = first.config;
-  // Before the set-up ops: the host's file system is still in view (docs/ARCHITECTURE.md, "Code cache").
+  // Before the set-up ops: the host's file system is still in view (docs/ARCHITECTURE.md, "Start-up cost").
   saveCodeCache();
   let terminal: number | undefined;
   try {
