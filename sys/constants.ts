@@ -129,8 +129,10 @@ export const SIG_HOW = { BLOCK: 0, UNBLOCK: 1, SETMASK: 2 } as const;
 
 /** socket(2), unix(7) and socket(7) constants (SOL_SOCKET is 1 on both supported architectures). */
 export const AF_UNIX = 1;
+export const AF_INET = 2;
 export const SOCK = { STREAM: 1, DGRAM: 2, SEQPACKET: 5, NONBLOCK: 0o4000, CLOEXEC: 0o2000000 } as const;
 export const SOL_SOCKET = 1;
+export const SO_REUSEADDR = 2;
 export const SO_PEERCRED = 17;
 export const SCM_RIGHTS = 1;
 /** recvmsg(2)/sendmsg(2) flags. */

@@ -2,10 +2,8 @@
 // SIOCSIFFLAGS on a throwaway AF_INET socket), and a listening TCP socket as a plain fd (to hand to a child).
 import { check } from './check.js';
 import * as libc from './libc.js';
-import { SOCK } from './constants.js';
+import { AF_INET, SOCK, SOL_SOCKET, SO_REUSEADDR } from './constants.js';
 
-const AF_INET = 2;
-const SOCK_DGRAM = 2;
 const SIOCGIFFLAGS = 0x8913;
 const SIOCSIFFLAGS = 0x8914;
 const IFF_UP = 0x1;
@@ -16,7 +14,7 @@ const IFREQ_SIZE = 40;
 /** Sets IFF_UP on `ifname` in the caller's network namespace (a new netns starts with `lo` down). */
 export function interfaceUp(ifname: string): void {
   if (Buffer.byteLength(ifname) >= IFNAMSIZ) throw new Error(`interface name \`${ifname}\` is too long`);
-  const fd = check('socket', 'AF_INET/SOCK_DGRAM', libc.socket(AF_INET, SOCK_DGRAM | SOCK.CLOEXEC, 0));
+  const fd = check('socket', 'AF_INET/SOCK_DGRAM', libc.socket(AF_INET, SOCK.DGRAM | SOCK.CLOEXEC, 0));
   try {
     const req = Buffer.alloc(IFREQ_SIZE);
     req.write(ifname, 0, 'utf8');
@@ -27,9 +25,6 @@ export function interfaceUp(ifname: string): void {
     libc.close(fd);
   }
 }
-
-const SOL_SOCKET = 1;
-const SO_REUSEADDR = 2;
 
 /**
  * A listening IPv4 TCP socket on `ip`:`port`, close-on-exec, as a plain fd that no event loop watches (so

@@ -9,7 +9,6 @@ const F_SETPIPE_SZ = 1031;
 const SPLICE_F_MOVE = 1;
 const SPLICE_F_NONBLOCK = 2;
 const SHUT_WR = 1;
-const EFD = { NONBLOCK: 0o4000, CLOEXEC: 0o2000000 } as const;
 export const POLL = { IN: 0x1, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
 
 /** A non-blocking, close-on-exec pipe of (at least) `size` bytes: [read end, write end]. */
@@ -41,7 +40,8 @@ export function shutdownWrite(fd: number): void {
 
 /** An eventfd to wake a pending poll: readable once `wake` wrote to it, drained with `drain`. */
 export function wakeFd(): { fd: number; wake(): void; drain(): void } {
-  const fd = check('eventfd', '', libc.eventfd(0, EFD.NONBLOCK | EFD.CLOEXEC));
+  // EFD_NONBLOCK and EFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC by definition (eventfd(2)).
+  const fd = check('eventfd', '', libc.eventfd(0, O.NONBLOCK | O.CLOEXEC));
   const one = Buffer.alloc(8);
   one.writeBigUInt64LE(1n);
   const sink = Buffer.alloc(8);

@@ -54,7 +54,11 @@ function isPrivateDir(dir: string): boolean {
   }
 }
 
-/** The command word (`run`), or `main` for an entry without one; never a path. */
+/**
+ * The command word (`run`), or `main` for an entry without one; never a path. A rougher rule than the CLI's
+ * commandNameOf (this file cannot import the ES modules): after `--log-level debug` the variant is `debug`,
+ * which only makes one more cache file.
+ */
 function variant(): string {
   const word = process.argv.slice(2).find((a) => !a.startsWith('-'));
   return word && /^[a-z][a-z-]{0,23}$/.test(word) ? word : 'main';
