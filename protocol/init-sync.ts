@@ -42,6 +42,8 @@ export interface InitConfig {
   debug: boolean;
   /** Tests only: fail setup op n (rollback tests). */
   failOp?: number;
+  /** The init was given the CLI's stdin but the run has no -i: it puts /dev/null there (early-stage0.ts). */
+  nullStdin?: boolean;
 }
 
 export interface ProcessSpec {

@@ -9,7 +9,9 @@
 //   (see there for why CommonJS). Dynamic imports become lazy module initialisers inside the same file, so a
 //   command's top level still runs only when it is used, and everything is one module graph (no class or
 //   module state exists twice: instanceof MyctrError holds). The last line of each is the content hash that
-//   keys its code cache. package.json's `bin` is dist/client/cli/main.cjs.
+//   keys its code cache.
+// - package.json's `bin` is dist/client/cli/myctr, the shell launcher made from client/launch/myctr.sh with
+//   the stage-0 scripts of stage0Script() filled in: it runs main.cjs, after starting a run's stage 0.
 // - The per-user supervisor (client/runtime/supervisor/daemon/main.js) is bundled in place as an ES module:
 //   it is long-lived, so this is for memory (~1.5 MB less V8 heap idle than ~60 separate modules;
 //   docs/LIFECYCLE.md "Memory"), not for start-up time.
@@ -21,9 +23,10 @@
 import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stage0Script } from '../client/runtime/start/stage0.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -123,4 +126,22 @@ async function bundle(entry: Entry): Promise<void> {
   await copyFile(LAUNCHER, input.replace(/\.js$/, '.cjs'));
 }
 
+/** A shell word that is `text` (single quotes; a quote inside becomes '\''). */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** dist/client/cli/myctr: the command, from client/launch/myctr.sh. */
+async function writeCommand(): Promise<void> {
+  const script = (mapRequest: boolean) => shellQuote(stage0Script({ mapRequest, pidNamespace: true, keepSync: true, launcher: true }));
+  const text = (await readFile(join(ROOT, 'client', 'launch', 'myctr.sh'), 'utf8'))
+    .replace('@STAGE0_ROOT@', script(false))
+    .replace('@STAGE0_USERNS@', script(true));
+  if (text.includes('@STAGE0_')) throw new Error('client/launch/myctr.sh: a placeholder is left');
+  const out = join(DIST, 'client', 'cli', 'myctr');
+  await writeFile(out, text);
+  await chmod(out, 0o755);
+}
+
 for (const entry of ENTRIES) await bundle(entry);
+await writeCommand();

@@ -355,7 +355,7 @@ fix_dev_fuse() {
 # modify code that root also runs. Re-run `sudo scripts/setup.sh main` to update the copy.
 install_launcher() {
   log "installing $INSTALL_DIR and $LAUNCHER"
-  [[ -f $REPO/dist/client/cli/main.cjs ]] || die "build produced no dist/client/cli/main.cjs"
+  [[ -f $REPO/dist/client/cli/main.cjs && -x $REPO/dist/client/cli/myctr ]] || die "build produced no dist/client/cli/main.cjs and myctr"
   local staging=$INSTALL_DIR.new p
   rm -rf -- "$staging"
   install -d -m 0755 -- "$staging"
@@ -366,14 +366,16 @@ install_launcher() {
   chmod -R u+rwX,go+rX,go-w -- "$staging"
   rm -rf -- "$INSTALL_DIR"
   mv -- "$staging" "$INSTALL_DIR"
+  # Sourced rather than exec'd, which saves a shell start on every command (client/launch/myctr.sh).
   cat >"$LAUNCHER.new" <<EOF
 #!/bin/sh
 # myctr launcher, written by scripts/setup.sh main; runs the build copied to $INSTALL_DIR.
-exec "$NODE_BIN" "$INSTALL_DIR/dist/client/cli/main.cjs" "\$@"
+myctr_dir=$INSTALL_DIR/dist/client/cli MYCTR_NODE=\${MYCTR_NODE:-$NODE_BIN}
+. "\$myctr_dir/myctr"
 EOF
   chmod 0755 "$LAUNCHER.new"
   mv -f -- "$LAUNCHER.new" "$LAUNCHER"
-  info "$LAUNCHER -> $INSTALL_DIR/dist/client/cli/main.cjs (node: $NODE_BIN)"
+  info "$LAUNCHER -> $INSTALL_DIR/dist/client/cli/myctr (node: $NODE_BIN)"
 }
 
 mode_main() {

@@ -4,6 +4,11 @@
 // leaves the real parsing to commander; `run` then takes the early init if it matches the parsed flags and
 // otherwise kills it and starts its own (takeEarlyInit), so a wrong guess costs time, never behaviour.
 // An unused early init (an error before launch, --help) dies with the CLI (setpriv --pdeathsig).
+// Earlier still, the `myctr` launcher may have started the init's stage 0 before this Node process booted
+// (client/launch/myctr.sh): then it is adopted here instead (early-stage0.ts), or killed if it does not fit.
+import { isRoot } from '../paths.js';
+import { currentUserIdMap } from '../runtime/idmap.js';
+import { adoptEarlyStage0, discardLauncherStage0, takeLauncherStage0 } from '../runtime/start/early-stage0.js';
 import { prespawnInit, spawnInit, type PrespawnedInit } from '../runtime/start/init-process.js';
 import { commandNameOf } from './command-name.js';
 
@@ -62,7 +67,8 @@ export function earlyRunFlags(args: readonly string[]): EarlyRunFlags | undefine
 // Kept on globalThis: the built CLI starts its init from a small bundle of this file that runs before the
 // big one is even compiled (early-main.ts, scripts/bundle.ts), so two copies of this module share it.
 const EARLY = Symbol.for('myctr.earlyInit');
-interface EarlySlot { early?: { flags: EarlyRunFlags; init: PrespawnedInit } }
+/** anyStdin: the launcher's stage 0 has the CLI's stdin, and the init swaps in /dev/null for a run without -i. */
+interface EarlySlot { early?: { flags: EarlyRunFlags; anyStdin: boolean; init: PrespawnedInit } }
 function slot(): EarlySlot | undefined { return (globalThis as Record<symbol, EarlySlot | undefined>)[EARLY]; }
 
 /**
@@ -73,10 +79,19 @@ function slot(): EarlySlot | undefined { return (globalThis as Record<symbol, Ea
  */
 export function startEarlyInit(args: readonly string[]): Promise<unknown> | undefined {
   if (slot()) return undefined;
+  const launched = takeLauncherStage0();
   const flags = earlyRunFlags(args);
-  const init = flags ? prespawnInit(initOptions(flags)) : undefined;
-  (globalThis as Record<symbol, EarlySlot>)[EARLY] = flags && init ? { early: { flags, init } } : {};
-  return init?.stage0;
+  let early: EarlySlot['early'];
+  if (launched && flags && !flags.hostNetwork) {
+    const stage0 = adoptEarlyStage0(launched, isRoot() ? undefined : currentUserIdMap());
+    stage0.catch(() => undefined); // run spawns its own (takeEarlyInit)
+    early = { flags, anyStdin: true, init: { hostNetwork: false, nullStdin: !flags.interactive, stage0 } };
+  } else {
+    if (launched) discardLauncherStage0(launched);
+    if (flags) early = { flags, anyStdin: false, init: prespawnInit(initOptions(flags)) };
+  }
+  (globalThis as Record<symbol, EarlySlot>)[EARLY] = early ? { early } : {};
+  return early?.init.stage0;
 }
 
 export function initOptions(flags: EarlyRunFlags): { hostNetwork: boolean; stdio: unknown[] } {
@@ -92,12 +107,12 @@ export function takeEarlyInit(flags: EarlyRunFlags | undefined): PrespawnedInit 
   const e = s?.early;
   if (!e) return undefined;
   delete s.early;
-  if (flags && e.flags.hostNetwork === flags.hostNetwork && e.flags.interactive === flags.interactive) {
+  if (flags && e.flags.hostNetwork === flags.hostNetwork && (e.anyStdin || e.flags.interactive === flags.interactive)) {
     // A failed early start is retried here, so that its error (a missing tool, no id map) comes from this
     // module graph's classes: the early bundle's MyctrError is another class (instanceof would not hold).
     const stage0 = e.init.stage0.catch(() => spawnInit(initOptions(flags)));
     stage0.catch(() => undefined); // kept for the consumer, as prespawnInit does
-    return { hostNetwork: e.init.hostNetwork, stage0 };
+    return { ...e.init, ...(e.anyStdin ? { nullStdin: !flags.interactive } : {}), stage0 };
   }
   // EOF on its sync socket ends an init that is still starting; SIGKILL ends the stage-0 tree.
   void e.init.stage0.then((s) => { s.sync.destroy(); s.child.kill('SIGKILL'); }, () => undefined);

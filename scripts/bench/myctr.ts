@@ -1,4 +1,4 @@
-// myctr under test: the compiled CLI (`node dist/client/cli/main.cjs`, what the `myctr` command runs) with
+// myctr under test: the compiled CLI through the `myctr` command (dist/client/cli/myctr, the `bin`) with
 // a private store in the bench's temp dir (MYCTR_ROOT / MYCTR_RUNROOT), holding `busybox:latest`. The CLI
 // runs from a copy of dist/ taken when the bench starts (with package.json and a node_modules symlink next
 // to it), so a rebuild of the checkout during the bench cannot break or mix the runs.
@@ -9,10 +9,12 @@ import type { BenchCommand } from './measure.js';
 import { errorLine, exec } from './tools.js';
 
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'client', 'cli', 'main.cjs');
+/** The command; a build from before it existed runs as `node main.cjs`. */
+const COMMAND = 'myctr';
 
 export interface MyctrSetup {
   readonly env: NodeJS.ProcessEnv;
-  /** `node …/main.cjs`; append the subcommand. */
+  /** `…/myctr` (or `node …/main.cjs`); append the subcommand. */
   readonly cli: readonly string[];
   readonly image: string;
   readonly notes: readonly string[];
@@ -58,8 +60,11 @@ export function myctrFixture(ctx: BenchContext): Promise<MyctrFixture> {
     copyFileSync(join(REPO_ROOT, 'package.json'), join(home, 'package.json'));
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(home, 'node_modules'));
     const dist = join(home, 'dist');
-    const env = { MYCTR_ROOT: join(home, 'root'), MYCTR_RUNROOT: join(home, 'run') };
-    const setup: MyctrSetup = { env, cli: [process.execPath, join(dist, 'client', 'cli', 'main.cjs')], image: 'busybox', notes };
+    // MYCTR_NODE: the command's node is this one, as for the peers' rows and `node -e ''`.
+    const env = { MYCTR_ROOT: join(home, 'root'), MYCTR_RUNROOT: join(home, 'run'), MYCTR_NODE: process.execPath };
+    const command = join(dist, 'client', 'cli', COMMAND);
+    const cli = existsSync(command) ? [command] : [process.execPath, join(dist, 'client', 'cli', 'main.cjs')];
+    const setup: MyctrSetup = { env, cli, image: 'busybox', notes };
     ctx.progress('setting up: myctr bootstrap busybox');
     const boot = await exec([...setup.cli, 'bootstrap', 'busybox'], { env });
     if (boot.code === 0) return { ok: true, setup };

@@ -1,5 +1,6 @@
-// Runs the compiled CLI (dist/client/cli/main.cjs) in a child process, as integration tests must: the test
-// runner is multithreaded and can never create the namespaces itself (STYLE §0.1, §3.9).
+// Runs the compiled CLI in a child process, as integration tests must: the test runner is multithreaded and
+// can never create the namespaces itself (STYLE §0.1, §3.9). runCli and spawnCli go through the `myctr`
+// command (dist/client/cli/myctr, the package's bin) as users do, with this process's node (MYCTR_NODE).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,8 @@ import type { PasswdUser } from './subid.js';
 
 /** Absolute path of the built CLI entry, relative to this file so a copied checkout works too. */
 export const CLI_PATH = fileURLToPath(new URL('../../dist/client/cli/main.cjs', import.meta.url));
+/** The `myctr` command, which runs CLI_PATH (client/launch/myctr.sh). */
+export const COMMAND_PATH = fileURLToPath(new URL('../../dist/client/cli/myctr', import.meta.url));
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long to wait for stdout/stderr to close after the CLI exited (a leaked child may hold them). */
@@ -35,11 +38,11 @@ export interface CliResult {
 }
 
 function assertBuilt(): void {
-  if (!existsSync(CLI_PATH)) throw new Error(`\`${CLI_PATH}\` not found: run \`npm run build\` first`);
+  for (const p of [CLI_PATH, COMMAND_PATH]) if (!existsSync(p)) throw new Error(`\`${p}\` not found: run \`npm run build\` first`);
 }
 
 function childEnv(opts: CliOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, MYCTR_NODE: process.execPath, ...opts.env };
   if (opts.user) {
     const u = opts.user;
     Object.assign(env, { HOME: u.home, USER: u.name, LOGNAME: u.name, XDG_RUNTIME_DIR: `/run/user/${u.uid}` });
@@ -57,11 +60,11 @@ function spawnOptions(opts: CliOptions, stdio: StdioOptions, detached: boolean) 
   };
 }
 
-/** Starts `node dist/client/cli/main.cjs …args` with piped stdio, for tests that send signals or stream
- *  stdin themselves. The caller owns the process and must reap it. */
+/** Starts `myctr …args` with piped stdio, for tests that send signals or stream stdin themselves. The
+ *  caller owns the process (the launcher exec's node: its pid is the CLI's) and must reap it. */
 export function spawnCli(args: readonly string[], opts: CliOptions & { stdio?: StdioOptions } = {}): ChildProcess {
   assertBuilt();
-  return spawn(process.execPath, [CLI_PATH, ...args], spawnOptions(opts, opts.stdio ?? 'pipe', false));
+  return spawn(COMMAND_PATH, args, spawnOptions(opts, opts.stdio ?? 'pipe', false));
 }
 
 /**
@@ -70,13 +73,17 @@ export function spawnCli(args: readonly string[], opts: CliOptions & { stdio?: S
  */
 export function runCli(args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
   assertBuilt();
-  return runScript(CLI_PATH, args, opts);
+  return runProgram(COMMAND_PATH, args, opts);
 }
 
 /** runCli for any Node script (the helpers' own tests use it with small fixture scripts). */
 export function runScript(script: string, args: readonly string[], opts: RunCliOptions = {}): Promise<CliResult> {
+  return runProgram(process.execPath, [script, ...args], opts);
+}
+
+function runProgram(file: string, argv: readonly string[], opts: RunCliOptions): Promise<CliResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const child = spawn(process.execPath, [script, ...args], spawnOptions(opts, 'pipe', true));
+  const child = spawn(file, argv, spawnOptions(opts, 'pipe', true));
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -103,7 +110,7 @@ export function runScript(script: string, args: readonly string[], opts: RunCliO
       clearTimeout(graceTimer);
       reject(
         new Error(
-          `${script} ${args.join(' ')}: timed out after ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+          `${[file, ...argv].join(' ')}: timed out after ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
         ),
       );
     }, timeoutMs);

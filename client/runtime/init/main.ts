@@ -1,10 +1,10 @@
 // The container init (stage 2): the only Node start inside the container path. Reads its config on fd 3,
 // applies the setup ops, pivots, reports ready, waits for start, then becomes the workload with execve.
 // Every import is static and happens before pivot_root (STYLE §0.9): no dynamic import, no pino.
-import { readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { LineDecoder, encodeLine, type InitConfig, type InitToParent, type ParentToInit } from '../../../protocol/init-sync.js';
 import { linuxSys } from '../../../sys/sys.js';
-import { setNonBlocking } from '../../../sys/fd.js';
+import { dup2, setNonBlocking } from '../../../sys/fd.js';
 import { setParentDeathSignal } from '../../../sys/process.js';
 import { saveCodeCache } from '../../launch/code-cache.js';
 import { MyctrError } from '../errors.js';
@@ -16,6 +16,9 @@ import { openContainerTerminal } from './terminal.js';
 
 const SYNC_FD = 3;
 const TTY_FD = 4;
+// Where the init writes: fd 3 too (a socket), except in a stage 0 the `myctr` launcher started, which gives
+// the init a FIFO for each direction (client/runtime/start/early-stage0.ts).
+const SYNC_OUT_FD = Number(process.env.MYCTR_INIT_SYNC_OUT ?? SYNC_FD);
 
 process.title = 'myctr:[init]';
 // Die with the stage-0 shell (and so with the CLI) while setting up; finalize re-arms it after the uid switch.
@@ -23,7 +26,7 @@ setParentDeathSignal(9);
 
 function send(msg: InitToParent): void {
   // Synchronous, so that a message is on the wire before an exit or execve.
-  writeSync(SYNC_FD, encodeLine(msg));
+  writeSync(SYNC_OUT_FD, encodeLine(msg));
 }
 
 function fail(err: unknown): never {
@@ -63,11 +66,18 @@ function messageReader(fd: number): () => ParentToInit {
   };
 }
 
+/** A run without -i reads /dev/null, as Docker's; opened now, while the host's /dev is in view. */
+function nullStdin(): void {
+  const fd = openSync('/dev/null', 'r');
+  if (fd !== 0) { dup2(fd, 0); closeSync(fd); }
+}
+
 function main(): void {
   const next = messageReader(SYNC_FD);
   const first = next();
   if (first.type !== 'config') fail(new MyctrError('MYCTR_PROTOCOL', `expected config, got ${first.type}`));
   const config: InitConfig = first.config;
+  if (config.nullStdin) nullStdin();
   // Before the set-up ops: the host's file system is still in view (docs/ARCHITECTURE.md, "Start-up cost").
   saveCodeCache();
   let terminal: number | undefined;

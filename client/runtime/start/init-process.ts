@@ -19,6 +19,8 @@ export interface InitProcessOptions {
 
 export interface PrespawnedInit {
   hostNetwork: boolean;
+  /** The init has the CLI's stdin (the launcher started it, early-stage0.ts) and must swap in /dev/null. */
+  nullStdin?: boolean;
   stage0: Promise<Stage0>;
 }
 

@@ -106,6 +106,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   // A stage 0 whose handshake fails is killed by spawnStage0 itself; once it is up, the rollback owns it.
   const s0 = await spawning;
   const { child } = s0;
+  log.debug({ pid: child.pid }, s0.fromLauncher ? 'stage 0: started by the myctr command' : 'stage 0: started by the CLI');
   rollback.defer('kill container init', () => killAndReap(child));
   if (ttyPair) tty!.close(ttyPair[1]);
   const chan = new SyncChannel(s0.sync, log);
@@ -121,6 +122,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   chan.send({ type: 'config', config: {
     ops, process: { ...spec.process, hostname: spec.hostname }, debug: log.isLevelEnabled('debug'),
     ...(failOp !== undefined ? { failOp } : {}),
+    ...(input.prespawned?.nullStdin ? { nullStdin: true } : {}),
   } });
   await chan.expect('ready');
   failAt('ready');

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { MyctrError } from '../errors.js';
 import { writeIdMaps, type IdMapPlan } from '../idmap.js';
 
@@ -42,28 +43,47 @@ export interface Adopter {
 export interface Stage0 {
   /** The stage-0 process, or with `adopter` a stand-in for the adopted PID 1 (see AdoptedChild). */
   child: ChildProcess;
-  /** fd 3 of the child, a unix stream socket. */
-  sync: Socket;
+  /** The sync channel: fd 3 of the child, a unix stream socket (or the launcher's FIFO pair, early-stage0.ts). */
+  sync: Duplex;
   /** With `adopter`: PID 1's host pid (the shell that knew it is gone). */
   pid1?: number;
+  /** Started by the `myctr` command before the CLI (early-stage0.ts). */
+  fromLauncher?: boolean;
 }
 
 /**
- * The /bin/sh step between unshare and the program. With a user namespace it first asks for the map ("m" on
- * fd 3) and waits for the parent's newline. With a pid namespace it runs the program as a child (which
- * becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed child
- * into exit 1 (it fails to unblock SIGKILL before re-raising), while `wait` gives 128+N. The program's stdin
- * is passed through fd 5 because an asynchronous list's stdin is /dev/null; the shell then closes its own
- * copies of fds 3 and 4 so that EOF on fd 3 still means "the program exec'd".
+ * The shell's fds: the sync channel, which is one socket when the CLI spawns stage 0 (fd 3 both ways) and two
+ * FIFOs when the `myctr` launcher started it (client/launch/myctr.sh); then also a FIFO that the shell writes
+ * the program's exit status to, as the CLI cannot waitpid() a child it did not spawn. `stdin` is a spare fd.
  */
-export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean; adopt?: boolean }): string {
-  const map = o.mapRequest ? 'printf m >&3 && read -r _ <&3 || exit 125; ' : '';
-  if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : 'exec 3>&- && exec "$@"');
-  const syncForChild = o.keepSync ? '' : ' 3>&-';
+export interface Stage0Fds { in: number; out: number; exit?: number; stdin: number }
+export const SOCKET_FDS: Stage0Fds = { in: 3, out: 3, stdin: 5 };
+export const LAUNCHER_FDS: Stage0Fds = { in: 3, out: 4, exit: 5, stdin: 6 };
+
+/**
+ * The /bin/sh step between unshare and the program. With a user namespace it first asks for the map ("m" on
+ * the sync channel; a line for the launcher's mapper) and waits for the parent's newline. With a pid namespace it runs the program as a child
+ * (which becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed
+ * child into exit 1 (it fails to unblock SIGKILL before re-raising), while `wait` gives 128+N. The program's
+ * stdin is passed through a spare fd because an asynchronous list's stdin is /dev/null; the shell then closes
+ * its own copies of the sync fds and of fd 4 (a terminal socket) so that EOF on them still means "the program
+ * exec'd".
+ */
+export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean; adopt?: boolean; launcher?: boolean }): string {
+  const f = o.launcher ? LAUNCHER_FDS : SOCKET_FDS;
+  const syncFds = [...new Set([f.in, f.out])];
+  const closeSync = syncFds.map((n) => `${n}>&-`).join(' ');
+  // The launcher's mapper is a shell, whose `read` wants a whole line.
+  const map = o.mapRequest ? `printf ${o.launcher ? "'m\\n'" : 'm'} >&${f.out} && read -r _ <&${f.in} || exit 125; ` : '';
+  if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : `exec ${closeSync} && exec "$@"`);
+  const syncForChild = o.keepSync ? '' : ` ${closeSync}`;
+  const exitForChild = f.exit !== undefined ? ` ${f.exit}>&-` : '';
   // Adopted: PID 1 waits for a newline on fd 3, sent once the shell is gone and PID 1 is the caller's child, so
   // that the parent-death signal the init arms first thing refers to the caller, not to the exiting shell.
-  if (o.adopt) return `${map}exec 5<&0; { read -r _ <&3 || exit 125; exec "$@" 0<&5 5<&-${syncForChild}; } & printf '%s\\n' "$!" >&3; exit 0`;
-  return `${map}exec 5<&0; "$@" 0<&5 5<&-${syncForChild} & exec 0</dev/null 3>&- 4>&- 5<&-; wait $!`;
+  if (o.adopt) return `${map}exec ${f.stdin}<&0; { read -r _ <&${f.in} || exit 125; exec "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}; } & printf '%s\\n' "$!" >&${f.out}; exit 0`;
+  const closeOwn = [...new Set([...syncFds, 4])].map((n) => `${n}>&-`).join(' ');
+  const report = f.exit !== undefined ? `; s=$?; printf '%s\\n' "$s" >&${f.exit}; exit "$s"` : '';
+  return `${map}exec ${f.stdin}<&0; "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}${exitForChild} & exec 0</dev/null ${closeOwn} ${f.stdin}<&-; wait $!${report}`;
 }
 
 /**
@@ -92,9 +112,7 @@ export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
   });
   if (withUser) {
     try {
-      await expectByte(sync, child);
-      await writeIdMaps(child.pid!, opts.idMap!);
-      sync.write('\n');
+      await answerMapRequest(sync, child.pid!, opts.idMap!);
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
@@ -162,15 +180,22 @@ function spawnError(err: NodeJS.ErrnoException): MyctrError {
   return new MyctrError('MYCTR_INTERNAL', `spawn unshare: ${err.message}`, { cause: err });
 }
 
+/** Waits for the stage-0 shell's "map me" byte, writes the id map of `pid`, and lets the shell go on. */
+async function answerMapRequest(sync: Duplex, pid: number, idMap: IdMapPlan): Promise<void> {
+  await expectByte(sync);
+  await writeIdMaps(pid, idMap);
+  sync.write('\n');
+}
+
 /** Waits for the shell's one-byte "map me" request; EOF means unshare failed (its stderr says why). */
-function expectByte(sync: Socket, child: ChildProcess): Promise<void> {
+function expectByte(sync: Duplex): Promise<void> {
   return new Promise((resolve, reject) => {
     const onData = (buf: Buffer) => {
       cleanup();
       if (buf.length > 1) sync.unshift(buf.subarray(1));
       resolve();
     };
-    const onEnd = () => { cleanup(); reject(usernsError(child)); };
+    const onEnd = () => { cleanup(); reject(usernsError()); };
     const cleanup = () => { sync.off('data', onData); sync.off('end', onEnd); sync.off('close', onEnd); };
     sync.on('data', onData);
     sync.once('end', onEnd);
@@ -198,8 +223,7 @@ function expectLine(sync: Socket, child: ChildProcess): Promise<string> {
   });
 }
 
-function usernsError(child: ChildProcess): MyctrError {
-  void child;
+function usernsError(): MyctrError {
   return new MyctrError('MYCTR_USERNS_UNAVAILABLE', 'unshare: could not create the namespaces', {
     hint: 'check `unshare --user --map-root-user true`; on Ubuntu ≥ 23.10 unprivileged user namespaces may be restricted by AppArmor (kernel.apparmor_restrict_unprivileged_userns)',
   });

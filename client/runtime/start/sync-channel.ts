@@ -1,7 +1,7 @@
-// SyncChannel: the parent's end of fd 3. `next()` yields the init's messages in order; EOF becomes null
+// SyncChannel: the parent's end of the init's sync channel (fd 3). `next()` yields the init's messages in order; EOF becomes null
 // (after `start`, EOF means the exec succeeded: fd 3 is close-on-exec in the init). `log` messages are
 // re-emitted through pino with the container id and never reach the caller.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { LineDecoder, encodeLine, type InitToParent, type ParentToInit } from '../../../protocol/init-sync.js';
 import type { Logger } from '../../log.js';
 import { MyctrError, type MyctrErrorCode } from '../errors.js';
@@ -12,7 +12,7 @@ export class SyncChannel {
   private waiter: ((m: InitToParent | null) => void) | undefined;
   private ended = false;
 
-  constructor(private readonly sock: Socket, private readonly log: Logger) {
+  constructor(private readonly sock: Duplex, private readonly log: Logger) {
     sock.setEncoding('utf8');
     sock.on('data', (chunk: string) => {
       let msgs: unknown[];

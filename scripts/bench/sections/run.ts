@@ -54,6 +54,15 @@ async function candidates(ctx: BenchContext, notes: string[]): Promise<Candidate
     cmd: peer(await guard(unshareCommand(ctx))),
   });
 
+  // The same run without the command's early stage 0 (client/launch/myctr.sh): what the launcher gains.
+  out.push({
+    id: 'myctr-none-late',
+    label: 'myctr run … --network none, MYCTR_EARLY=0',
+    reference: true,
+    cmd: myctr.ok
+      ? { ...myctrCommand(myctr.setup, myctrRows[1]![2]), env: { ...myctr.setup.env, MYCTR_EARLY: '0' } }
+      : { status: 'unavailable', reason: myctr.reason },
+  });
   out.push({ id: 'node-startup', label: "node -e ''", reference: true, cmd: { argv: [process.execPath, '-e', ''] } });
   out.push({
     id: 'myctr-version',

@@ -1,0 +1,118 @@
+#!/bin/sh
+# myctr: the command (package.json `bin`), made into dist/client/cli/myctr by scripts/bundle.ts.
+# It runs the CLI, `node main.cjs "$@"` beside it. For a foreground `myctr run` it first starts the container's
+# stage 0 in the background, as the CLI would (setsid → setpriv → unshare → sh → the container init), so that
+# the init's Node start-up runs beside the CLI's instead of after it (docs/ARCHITECTURE.md, "Start-up cost").
+# Stage 0 and the CLI share three FIFOs, unlinked as soon as both hold them: the sync channel's two
+# directions and stage 0's exit status. The CLI adopts stage 0 (MYCTR_EARLY_STAGE0 names it and, rootless,
+# the process that writes its id map), or kills it when the run does not fit after all
+# (client/runtime/start/early-stage0.ts, client/cli/early-init.ts). A guess costs a killed process, never
+# behaviour. MYCTR_EARLY=0 turns this off; MYCTR_NODE names the node binary (default: node on PATH).
+# Everything here is a shell built-in but `mkfifo` (and `readlink` for a symlinked command): it runs before
+# every myctr command; the rest happens in background subshells.
+
+myctr_node=${MYCTR_NODE:-node}
+if [ -z "${myctr_dir-}" ]; then # a wrapper that sources this file sets it (scripts/setup.sh)
+  myctr_dir=$0
+  if [ -L "$myctr_dir" ]; then myctr_dir=$(readlink -f -- "$myctr_dir"); fi
+  case $myctr_dir in */*) myctr_dir=${myctr_dir%/*} ;; *) myctr_dir=. ;; esac
+fi
+unset MYCTR_EARLY_STAGE0
+
+# The scripts of the stage-0 shell, from stage0Script() (client/runtime/start/stage0.ts) at build time.
+myctr_stage0_root=@STAGE0_ROOT@
+myctr_stage0_userns=@STAGE0_USERNS@
+
+# A run without a terminal, -d, a restart policy or the host's network? Only a guess: the CLI decides.
+myctr_early_fits() {
+  [ "${1-}" = run ] && [ "${MYCTR_EARLY-1}" != 0 ] || return 1
+  shift
+  for myctr_a do
+    case $myctr_a in
+      --) return 0 ;;
+      --tty | --detach | --restart | --restart=* | --network=host | --net=host | host | --help) return 1 ;;
+      --*) ;;
+      -*[td]*) return 1 ;; # -t, -d, -it, …
+    esac
+  done
+}
+
+# Rootless: the `newuidmap`/`newgidmap` arguments of the CLI's plan (client/runtime/idmap.ts: container 0 →
+# the user, 1.. → their /etc/subuid and /etc/subgid ranges in file order), or failure when there is no range.
+# The CLI checks the map that results against its own plan and starts over on any difference.
+myctr_ranges() { # file uid name
+  myctr_r= myctr_inner=1
+  while IFS=: read -r myctr_o myctr_s myctr_c; do
+    case $myctr_o in "$2" | "$3") ;; *) continue ;; esac
+    case $myctr_s$myctr_c in '' | *[!0-9]*) continue ;; esac
+    [ "$myctr_c" -gt 0 ] 2>/dev/null || continue
+    myctr_r="$myctr_r $myctr_inner $myctr_s $myctr_c" myctr_inner=$((myctr_inner + myctr_c))
+  done <"$1"
+  [ -n "$myctr_r" ]
+}
+
+myctr_idmap_args() {
+  while read -r myctr_k myctr_real myctr_e _; do
+    case $myctr_k in Uid:) myctr_uid=$myctr_real myctr_euid=$myctr_e ;; Gid:) myctr_gid=$myctr_real; break ;; esac
+  done </proc/self/status
+  myctr_name=
+  while IFS=: read -r myctr_n _ myctr_u _; do
+    if [ "$myctr_u" = "$myctr_uid" ]; then myctr_name=$myctr_n; break; fi
+  done </etc/passwd
+  myctr_ranges /etc/subuid "$myctr_uid" "${myctr_name:-$myctr_uid}" || return 1
+  myctr_umap="0 $myctr_uid 1$myctr_r"
+  myctr_ranges /etc/subgid "$myctr_uid" "${myctr_name:-$myctr_uid}" || return 1
+  myctr_gmap="0 $myctr_gid 1$myctr_r"
+}
+
+myctr_start_early() {
+  myctr_euid=
+  while read -r myctr_k _ myctr_e _; do
+    if [ "$myctr_k" = Uid: ]; then myctr_euid=$myctr_e; break; fi
+  done </proc/self/status
+  if [ "$myctr_euid" = 0 ]; then
+    myctr_ns='--mount --pid --uts --ipc --cgroup --net' myctr_userns=0 myctr_script=$myctr_stage0_root
+    myctr_fifo=/run/myctr-early.$$ myctr_cache=/var/cache/myctr/code
+  else
+    [ -n "${XDG_RUNTIME_DIR-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && myctr_idmap_args || return 1
+    myctr_ns='--user --mount --pid --uts --ipc --cgroup --net' myctr_userns=1 myctr_script=$myctr_stage0_userns
+    myctr_fifo=$XDG_RUNTIME_DIR/myctr-early.$$ myctr_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/myctr/code
+  fi
+  # The FIFOs: this shell opens them read-write (which never blocks) and keeps them for the CLI, which
+  # exec's here; stage 0 opens its ends by name before it unlinks them. So the CLI is the sync channel's
+  # only lasting writer and reader: once it is gone, at any moment, stage 0 and the init read EOF and exit.
+  # The container's stdin (-i) goes through fd 7, as an asynchronous list's stdin is /dev/null.
+  mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" 2>/dev/null || return 1
+  { command exec 3<>"$myctr_fifo.in" 4<>"$myctr_fifo.out" 5<>"$myctr_fifo.exit" 7<&0; } 2>/dev/null || {
+    rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+    return 1
+  }
+  (
+    exec 0<&7 7<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
+    rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+    # The CLI's clean environment for the init (client/runtime/start/init-process.ts).
+    exec env -i PATH="$PATH" MYCTR_INIT_USERNS=$myctr_userns MYCTR_INIT_SYNC_OUT=4 \
+      MYCTR_CODE_CACHE="${MYCTR_CODE_CACHE:-$myctr_cache}" \
+      setsid setpriv --pdeathsig KILL -- unshare $myctr_ns -- \
+      /bin/sh -c "$myctr_script" myctr-stage0 "$myctr_node" "$myctr_dir/../runtime/init/main.cjs"
+  ) &
+  MYCTR_EARLY_STAGE0=$!
+  if [ "$myctr_userns" = 1 ]; then
+    # The mapper answers stage 0's map request ("m" line) with the map written, or kills it. The CLI reads
+    # the sync FIFO only once the map is there, so this is the request's only reader. Its own ends of the
+    # FIFOs go one way each (reopened), so that it reads EOF when stage 0 is gone; it dies with the CLI.
+    # shellcheck disable=SC2016 # expanded by the mapper's shell
+    setpriv --pdeathsig KILL -- /bin/sh -c '
+      exec 4</proc/self/fd/4 3>/proc/self/fd/3 5>&-
+      read -r _ <&4 || exit 1
+      newuidmap "$1" $2 2>/dev/null & p=$!
+      if newgidmap "$1" $3 2>/dev/null && wait "$p"; then echo >&3; else kill -9 "$1"; fi' \
+      myctr-mapper "$MYCTR_EARLY_STAGE0" "$myctr_umap" "$myctr_gmap" </dev/null 7<&- &
+    MYCTR_EARLY_STAGE0="$MYCTR_EARLY_STAGE0 $!"
+  fi
+  export MYCTR_EARLY_STAGE0
+  exec 7<&-
+}
+
+if myctr_early_fits "$@"; then myctr_start_early; fi
+exec "$myctr_node" "$myctr_dir/main.cjs" "$@"

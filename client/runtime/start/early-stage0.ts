@@ -1,0 +1,213 @@
+// Adopting the stage 0 that the `myctr` command (client/launch/myctr.sh) started before this Node process
+// booted, so that the container init's Node start-up ran beside the CLI's instead of after it. The command
+// left this process three FIFOs as fds 3-5, opened read-write, whose names are already unlinked: the sync
+// channel's two directions and the exit status that stage 0's shell writes (a Node process cannot waitpid()
+// a child that libuv did not spawn). They are reopened here one way each and the originals closed, so that
+// this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
+import { EventEmitter } from 'node:events';
+import { closeSync, constants, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import type { ChildProcess } from 'node:child_process';
+import { MyctrError } from '../errors.js';
+import type { IdMapPlan } from '../idmap.js';
+import { LAUNCHER_FDS, type Stage0 } from './stage0.js';
+
+/** How long stage 0 may take to open its FIFOs and the mapper to write the id map (~60 ms of head start). */
+const WAIT_MS = 2000;
+
+/** What the command started for this process: stage 0 (our child) and, rootless, the mapper. */
+export interface LauncherStage0 {
+  pid: number;
+  mapper?: number;
+  readable: Socket;
+  writable: Socket;
+  exit: Socket;
+  /** Our read-write copies of the FIFOs, closed once stage 0 holds its ends (takeLauncherStage0). */
+  keepers: number[];
+}
+
+/** Is fd `fd` of process `pid` the command's FIFO `which` for this process (myctr-early.<our pid>.<which>)? */
+function isLauncherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 'exit'): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/ \(deleted\)$/, '').endsWith(`/myctr-early.${process.pid}.${which}`);
+  } catch {
+    return false;
+  }
+}
+
+/** Opens FIFO fd `fd` of this process anew (non-blocking and close-on-exec: libuv's open). */
+function reopen(fd: number, mode: 'r' | 'w' | 'rw'): number {
+  const how = mode === 'r' ? constants.O_RDONLY : mode === 'w' ? constants.O_WRONLY : constants.O_RDWR;
+  return openSync(`/proc/self/fd/${fd}`, how | constants.O_NONBLOCK);
+}
+
+function kill(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
+/**
+ * Takes what the command started for this process (MYCTR_EARLY_STAGE0 and fds 3-5) out of the environment
+ * and the fd table, at once: they are not close-on-exec and would leak into every child. Our read-write
+ * copies stay open (close-on-exec now) until stage 0 surely holds its own ends: without them, a FIFO whose
+ * other end is not open yet would read as EOF. Undefined when there is nothing, or not what the command
+ * makes (then whatever was named is killed).
+ */
+export function takeLauncherStage0(): LauncherStage0 | undefined {
+  const named = process.env.MYCTR_EARLY_STAGE0;
+  if (named === undefined) return undefined;
+  delete process.env.MYCTR_EARLY_STAGE0;
+  const [pid, mapper] = named.split(' ').map(Number);
+  const fds = LAUNCHER_FDS;
+  const fifos = [fds.in, fds.out, fds.exit!] as const;
+  const ours = isLauncherFifo('self', fds.in, 'in') && isLauncherFifo('self', fds.out, 'out') && isLauncherFifo('self', fds.exit!, 'exit');
+  const valid = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n > 0);
+  if (!ours || pid === undefined || !valid(pid) || !valid(mapper)) {
+    kill(valid(pid) ? pid : undefined);
+    kill(valid(mapper) ? mapper : undefined);
+    if (ours) for (const fd of fifos) closeSync(fd);
+    return undefined;
+  }
+  const l: LauncherStage0 = {
+    pid,
+    ...(mapper !== undefined ? { mapper } : {}),
+    writable: new Socket({ fd: reopen(fds.in, 'w'), readable: false, writable: true }),
+    readable: new Socket({ fd: reopen(fds.out, 'r'), readable: true, writable: false }),
+    exit: new Socket({ fd: reopen(fds.exit!, 'r'), readable: true, writable: false }),
+    keepers: fifos.map((fd) => reopen(fd, 'rw')),
+  };
+  for (const fd of fifos) closeSync(fd);
+  return l;
+}
+
+/** Ends what the command started: stage 0 and the mapper are killed, our FIFO ends closed. */
+export function discardLauncherStage0(l: LauncherStage0): void {
+  kill(l.pid);
+  kill(l.mapper);
+  for (const s of [l.readable, l.writable, l.exit]) s.destroy();
+  closeKeepers(l);
+}
+
+function closeKeepers(l: LauncherStage0): void {
+  for (const fd of l.keepers.splice(0)) closeSync(fd);
+}
+
+/** The state letter and parent pid of `pid` (/proc/<pid>/stat), or undefined when it is gone. */
+function procStat(pid: number): { state: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: f[0]!, ppid: Number(f[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stage 0 as spawnStage0 gives it: its sync channel and its exit. With `idMap` (rootless) the command's mapper
+ * wrote the id map, which must be this plan's. Rejects (and discards it) when anything is not as the command
+ * promised; the caller then spawns its own.
+ */
+export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | undefined): Promise<Stage0> {
+  try {
+    const st = procStat(l.pid);
+    if (!st || st.ppid !== process.pid || st.state === 'Z' || st.state === 'X') {
+      throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${l.pid}) is not running`);
+    }
+    await endsHeld(l.pid);
+    closeKeepers(l);
+    // Only once the map is written has the mapper read stage 0's request: until then the sync FIFO is its.
+    if (idMap) await mapWritten(l.pid, idMap);
+  } catch (err) {
+    discardLauncherStage0(l);
+    throw err;
+  }
+  const sync = Duplex.from({ readable: l.readable, writable: l.writable });
+  return { child: new LauncherChild(l.pid, l.exit) as unknown as ChildProcess, sync, fromLauncher: true };
+}
+
+/**
+ * Resolves once stage 0 holds its FIFO ends: the exit FIFO in the shell `pid`, the sync FIFOs in the shell or,
+ * once it has forked the init (at once without a user namespace), in the init, its only child.
+ */
+async function endsHeld(pid: number): Promise<void> {
+  const fds = LAUNCHER_FDS;
+  const sync = (p: number) => isLauncherFifo(p, fds.in, 'in') && isLauncherFifo(p, fds.out, 'out');
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const st = procStat(pid);
+    if (!st || st.state === 'Z' || st.state === 'X') throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) is gone`);
+    if (isLauncherFifo(pid, fds.exit!, 'exit')) {
+      if (sync(pid)) return;
+      const init = onlyChild(pid);
+      if (init !== undefined && sync(init)) return;
+    }
+    if (Date.now() > deadline) throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) did not open its FIFOs`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+function onlyChild(pid: number): number | undefined {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(' ');
+    return kids.length === 1 && kids[0] ? Number(kids[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readMap(pid: number, which: 'uid_map' | 'gid_map'): string {
+  try { return readFileSync(`/proc/${pid}/${which}`, 'latin1'); } catch { return ''; }
+}
+
+const mapText = (lines: IdMapPlan['uidMap']) => lines.map((l) => `${l.inner} ${l.outer} ${l.count}`).join('\n');
+const normalize = (text: string) => text.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')).join('\n');
+
+async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  let uid = '';
+  let gid = '';
+  while (!(uid = readMap(pid, 'uid_map')) || !(gid = readMap(pid, 'gid_map'))) {
+    const st = procStat(pid);
+    if (!st || st.state === 'Z' || Date.now() > deadline) {
+      throw new MyctrError('MYCTR_IDMAP', `the command wrote no id map for stage 0 (pid ${pid})`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  if (normalize(uid) !== mapText(plan.uidMap) || normalize(gid) !== mapText(plan.gidMap)) {
+    throw new MyctrError('MYCTR_IDMAP', `the command's id map for stage 0 (pid ${pid}) is not the plan`);
+  }
+}
+
+/**
+ * Stands in for the ChildProcess of the command's stage 0 (the members the start sequence uses): the exit
+ * comes as the status line its shell writes, or as EOF alone when the shell was killed (by us: SIGKILL).
+ * The shell stays a zombie until this process exits; then PID 1 or the nearest subreaper reaps it.
+ */
+class LauncherChild extends EventEmitter {
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  readonly stdin = null;
+  readonly stdout = null;
+  readonly stderr = null;
+  readonly stdio = [null, null, null];
+
+  constructor(readonly pid: number, exit: Socket) {
+    super();
+    let text = '';
+    exit.setEncoding('latin1');
+    exit.on('data', (chunk: string) => { text += chunk; });
+    exit.on('error', () => undefined); // EOF or an error alike: the shell is gone
+    exit.once('close', () => {
+      const status = /^(\d+)\n/.exec(text);
+      if (status) this.exitCode = Number(status[1]); else this.signalCode = 'SIGKILL';
+      this.emit('exit', this.exitCode, this.signalCode);
+    });
+  }
+
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+    if (this.exitCode !== null || this.signalCode !== null) return false;
+    try { process.kill(this.pid, signal); return true; } catch { return false; }
+  }
+}
