@@ -86,7 +86,9 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   }
   const { code, signal } = await waitExit(launched.child);
   stopForwarding();
-  await launched.network?.stop();
+  // The network tool's exit takes a while (the kernel tears down its tap device); the removal goes on meanwhile.
+  const networkStopped = launched.network?.stop();
+  networkStopped?.catch(() => undefined); // awaited below; no unhandled rejection if the removal throws first
   if (terminal) {
     // All holders of the pty slave die with the pid namespace, so EIO comes soon; the timeout only guards a bug.
     await Promise.race([terminal.drained, new Promise((r) => setTimeout(r, 5000).unref())]);
@@ -96,6 +98,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
   // With --rm the record is deleted right away: writing (and fsyncing) its final state would be wasted.
   if (spec.autoRemove) await store.remove(id, spec.name, { blocking: true });
   else store.saveState(id, { status: 'stopped', startedAt, finishedAt: new Date().toISOString(), exitCode, bootId: bootId() });
+  await networkStopped;
   if (execError) throw execError;
   return { exitCode, id };
 }

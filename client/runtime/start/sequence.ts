@@ -111,19 +111,20 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   if (ttyPair) tty!.close(ttyPair[1]);
   const chan = new SyncChannel(s0.sync, log);
   failAt('mapping-written');
-  // Networking is attached in parallel with the rootfs setup; it must be up before the workload starts.
-  const networkPromise = input.attachNetwork?.(child.pid!).then((n) => {
-    rollback.defer('stop network', () => n.stop());
-    return n;
-  });
-  networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
-
   const failOp = failOpIndex();
   chan.send({ type: 'config', config: {
     ops, process: { ...spec.process, hostname: spec.hostname }, debug: log.isLevelEnabled('debug'),
     ...(failOp !== undefined ? { failOp } : {}),
     ...(input.prespawned?.nullStdin ? { nullStdin: true } : {}),
   } });
+  // Networking is attached while the init sets up the rootfs; it must be up before the workload starts. The
+  // config goes first: starting a network tool blocks this process for a while (spawn, a FIFO), and the
+  // init should not wait for that.
+  const networkPromise = input.attachNetwork?.(child.pid!).then((n) => {
+    rollback.defer('stop network', () => n.stop());
+    return n;
+  });
+  networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
   await chan.expect('ready');
   failAt('ready');
   const ptyMaster = ttyPair ? tty!.recvFds(ttyPair[0], 1).fds[0] : undefined;
