@@ -1,6 +1,6 @@
 // Names of in-progress layer dirs: `.tmp-<pid>-<random>`. A leftover whose process is gone is from a crashed
 // import and may be removed; one whose process lives belongs to a parallel import and is left alone.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 
 const TMP = /^\.tmp-(\d+)-[0-9a-f]+$/;
 

@@ -1,5 +1,5 @@
 // Container ids (64 hex, as Docker) and generated names (adjective_noun, as Docker).
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 
 const ADJECTIVES = ['admiring', 'brave', 'calm', 'clever', 'eager', 'epic', 'focused', 'gallant', 'happy',
   'hopeful', 'jolly', 'keen', 'kind', 'lucid', 'modest', 'nifty', 'quirky', 'relaxed', 'serene', 'sharp',

@@ -2,8 +2,7 @@
 // store unpacks layers with their owners and deletes files owned by subordinate ids. As root: runs directly.
 import type { StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, rmSync } from 'node:fs';
 import { isRoot } from '../paths.js';
 import { MyctrError } from './errors.js';
 import { currentUserIdMap } from './idmap.js';
@@ -55,7 +54,8 @@ export async function runInUserns(argv: readonly string[]): Promise<void> {
 export async function removeTree(path: string, opts: { blocking?: boolean } = {}): Promise<void> {
   try {
     if (opts.blocking) rmSync(path, { recursive: true, force: true });
-    else await rm(path, { recursive: true, force: true });
+    // The callback API: node:fs/promises would cost every `myctr run` ~1 ms and 23 modules at start.
+    else await new Promise<void>((resolve, reject) => rm(path, { recursive: true, force: true }, (e) => (e ? reject(e) : resolve())));
     return;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,6 @@
 // Crash-safe file writes: write a temporary file beside the target, fsync it, rename it over the target,
 // fsync the directory. A reader sees the old content or the new, never a torn file. The one place for this.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
