@@ -42,7 +42,7 @@ myctr_early_fits() {
 # The CLI checks the map that results against its own plan and starts over on any difference.
 myctr_ranges() { # file uid name
   myctr_r= myctr_inner=1
-  while IFS=: read -r myctr_o myctr_s myctr_c; do
+  while IFS=: read -r myctr_o myctr_s myctr_c || [ -n "$myctr_o" ]; do # (a last line without newline too)
     case $myctr_o in "$2" | "$3") ;; *) continue ;; esac
     case $myctr_s$myctr_c in '' | *[!0-9]*) continue ;; esac
     [ "$myctr_c" -gt 0 ] 2>/dev/null || continue
@@ -56,7 +56,7 @@ myctr_idmap_args() {
     case $myctr_k in Uid:) myctr_uid=$myctr_real myctr_euid=$myctr_e ;; Gid:) myctr_gid=$myctr_real; break ;; esac
   done </proc/self/status
   myctr_name=
-  while IFS=: read -r myctr_n _ myctr_u _; do
+  while IFS=: read -r myctr_n _ myctr_u _ || [ -n "$myctr_n" ]; do
     if [ "$myctr_u" = "$myctr_uid" ]; then myctr_name=$myctr_n; break; fi
   done </etc/passwd
   myctr_ranges /etc/subuid "$myctr_uid" "${myctr_name:-$myctr_uid}" || return 1
