@@ -90,6 +90,12 @@ myctr_start_early() {
   (
     exec 0<&7 7<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
     rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+    # FIFOs of a command that was killed between its mkfifo and this point: their process is gone.
+    for myctr_f in "${myctr_fifo%.*}".*.*; do
+      myctr_p=${myctr_f%.*} myctr_p=${myctr_p##*.}
+      case $myctr_p in '' | *[!0-9]*) continue ;; esac
+      [ -p "$myctr_f" ] && ! [ -d "/proc/$myctr_p" ] && rm -f "$myctr_f"
+    done
     # The CLI's clean environment for the init (client/runtime/start/init-process.ts).
     exec env -i PATH="$PATH" MYCTR_INIT_USERNS=$myctr_userns MYCTR_INIT_SYNC_OUT=4 \
       MYCTR_CODE_CACHE="${MYCTR_CODE_CACHE:-$myctr_cache}" \

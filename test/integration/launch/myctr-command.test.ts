@@ -3,8 +3,10 @@
 // or kills it. As root and, in CI's second pass, as an unprivileged user, whose id map the command's mapper
 // writes and the CLI checks against its own plan.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { describeResult, spawnCli } from '../../support/spawn-cli.js';
 import { setupRunFixture, type RunFixture } from '../runtime/run-helpers.js';
@@ -70,6 +72,18 @@ describe('the myctr command: a run\'s early stage 0', () => {
     assert.match(stderr, /unknown option/);
     assert.deepEqual(fifosOf(child.pid!), []);
     assert.deepEqual(await holdersOf(child.pid!), [], 'a process still holds the command\'s FIFOs');
+  });
+
+  test('FIFOs that a killed command left (its process gone) are removed by the next run', async () => {
+    const gone = spawnSync('true');
+    const stale = ['in', 'out'].map((w) => join(fifoDir(), `myctr-early.${gone.pid}.${w}`));
+    const made = spawnSync('mkfifo', ['-m', '600', ...stale], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const r = await fx.run(['--rm', '--network', 'none', 'busybox', 'true']);
+    assert.equal(r.code, 0, describeResult(r));
+    // The sweep runs in the command's background subshell, beside the CLI: give it a moment.
+    for (let i = 0; i < 40 && stale.some((f) => existsSync(f)); i++) await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(stale.filter((f) => existsSync(f)), []);
   });
 
   test('the command leaves no FIFO behind after a run, a failed run or a killed CLI', async () => {
