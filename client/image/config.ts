@@ -1,9 +1,6 @@
 // The OCI image config (image-spec config.md) and its canonical JSON: sorted keys, no whitespace, no undefined.
 // The image id is the sha256 of exactly those bytes, so the same content and metadata always give the same id.
-import { createRequire } from 'node:module';
-
-// node:crypto is loaded on first use: `myctr run` reads image configs but hashes none (client/random.ts).
-const lazyRequire = createRequire(import.meta.url);
+import { nodeCrypto } from '../lazy-builtins.js';
 
 /** Runtime defaults of an image (the `config` object of an OCI image config). */
 export interface ImageConfig {
@@ -56,7 +53,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return (lazyRequire('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(data).digest('hex');
+  return nodeCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 /** Keeps only the known config keys (unknown keys would change the id without meaning anything). */

@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { getXattr } from '../../sys/xattr.js';
-import { childProcess } from '../runtime/setup/child-process.js';
+import { childProcess } from '../lazy-builtins.js';
 
 const PREFIXES = ['user', 'trusted'] as const;
 

@@ -51,10 +51,7 @@ myctr_ranges() { # file uid name
   [ -n "$myctr_r" ]
 }
 
-myctr_idmap_args() {
-  while read -r myctr_k myctr_real myctr_e _; do
-    case $myctr_k in Uid:) myctr_uid=$myctr_real myctr_euid=$myctr_e ;; Gid:) myctr_gid=$myctr_real; break ;; esac
-  done </proc/self/status
+myctr_idmap_args() { # with myctr_uid and myctr_gid set
   myctr_name=
   while IFS=: read -r myctr_n _ myctr_u _ || [ -n "$myctr_n" ]; do
     if [ "$myctr_u" = "$myctr_uid" ]; then myctr_name=$myctr_n; break; fi
@@ -66,9 +63,9 @@ myctr_idmap_args() {
 }
 
 myctr_start_early() {
-  myctr_euid=
-  while read -r myctr_k _ myctr_e _; do
-    if [ "$myctr_k" = Uid: ]; then myctr_euid=$myctr_e; break; fi
+  myctr_uid= myctr_euid= myctr_gid=
+  while read -r myctr_k myctr_real myctr_e _; do
+    case $myctr_k in Uid:) myctr_uid=$myctr_real myctr_euid=$myctr_e ;; Gid:) myctr_gid=$myctr_real; break ;; esac
   done </proc/self/status
   if [ "$myctr_euid" = 0 ]; then
     myctr_ns='--mount --pid --uts --ipc --cgroup --net' myctr_userns=0 myctr_script=$myctr_stage0_root
@@ -96,7 +93,8 @@ myctr_start_early() {
       case $myctr_p in '' | *[!0-9]*) continue ;; esac
       [ -p "$myctr_f" ] && ! [ -d "/proc/$myctr_p" ] && rm -f "$myctr_f"
     done
-    # The CLI's clean environment for the init (client/runtime/start/init-process.ts).
+    # The CLI's clean environment for the init (client/runtime/start/init-process.ts), with the cache directory
+    # that the CLI would pass (cacheDir() in client/launch/bundle-launcher.cts: the init, uid 0, cannot tell).
     exec env -i PATH="$PATH" MYCTR_INIT_USERNS=$myctr_userns MYCTR_INIT_SYNC_OUT=4 \
       MYCTR_CODE_CACHE="${MYCTR_CODE_CACHE:-$myctr_cache}" \
       setsid setpriv --pdeathsig KILL -- unshare $myctr_ns -- \

@@ -11,7 +11,7 @@ import { SyscallError } from '../../../sys/check.js';
 import { MNT } from '../../../sys/constants.js';
 import { flattenLayers } from '../../image/flatten.js';
 import type { SetupOp } from './ops.js';
-import { childProcess } from './child-process.js';
+import { childProcess } from '../../lazy-builtins.js';
 
 /** util-linux unshare, which myctr needs anyway (docs/ARCHITECTURE.md). */
 const UNSHARE = '/usr/bin/unshare';

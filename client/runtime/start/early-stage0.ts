@@ -4,14 +4,14 @@
 // channel's two directions and the exit status that stage 0's shell writes (a Node process cannot waitpid()
 // a child that libuv did not spawn). They are reopened here one way each and the originals closed, so that
 // this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
-import { EventEmitter } from 'node:events';
 import { closeSync, constants, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
 import { MyctrError } from '../errors.js';
 import type { IdMapPlan } from '../idmap.js';
-import { LAUNCHER_FDS, type Stage0 } from './stage0.js';
+import { childrenOf, isExited, procStat } from '../proc.js';
+import { LAUNCHER_FDS, StandInChild, type ExitStatus, type Stage0 } from './stage0.js';
 
 /** How long stage 0 may take to open its FIFOs and the mapper to write the id map (~60 ms of head start). */
 const WAIT_MS = 2000;
@@ -93,17 +93,6 @@ function closeKeepers(l: LauncherStage0): void {
   for (const fd of l.keepers.splice(0)) closeSync(fd);
 }
 
-/** The state letter and parent pid of `pid` (/proc/<pid>/stat), or undefined when it is gone. */
-function procStat(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: f[0]!, ppid: Number(f[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Stage 0 as spawnStage0 gives it: its sync channel and its exit. With `idMap` (rootless) the command's mapper
  * wrote the id map, which must be this plan's. Rejects (and discards it) when anything is not as the command
@@ -112,7 +101,7 @@ function procStat(pid: number): { state: string; ppid: number } | undefined {
 export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | undefined): Promise<Stage0> {
   try {
     const st = procStat(l.pid);
-    if (!st || st.ppid !== process.pid || st.state === 'Z' || st.state === 'X') {
+    if (!st || st.ppid !== process.pid || isExited(st)) {
       throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${l.pid}) is not running`);
     }
     await endsHeld(l.pid);
@@ -124,7 +113,7 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
     throw err;
   }
   const sync = Duplex.from({ readable: l.readable, writable: l.writable });
-  return { child: new LauncherChild(l.pid, l.exit) as unknown as ChildProcess, sync, fromLauncher: true };
+  return { child: new StandInChild(l.pid, launcherExit(l.exit)) as unknown as ChildProcess, sync, fromLauncher: true };
 }
 
 /**
@@ -137,23 +126,14 @@ async function endsHeld(pid: number): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const st = procStat(pid);
-    if (!st || st.state === 'Z' || st.state === 'X') throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) is gone`);
+    if (!st || isExited(st)) throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) is gone`);
     if (isLauncherFifo(pid, fds.exit!, 'exit')) {
       if (sync(pid)) return;
-      const init = onlyChild(pid);
-      if (init !== undefined && sync(init)) return;
+      const kids = childrenOf(pid);
+      if (kids.length === 1 && sync(kids[0]!)) return;
     }
     if (Date.now() > deadline) throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) did not open its FIFOs`);
     await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
-function onlyChild(pid: number): number | undefined {
-  try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(' ');
-    return kids.length === 1 && kids[0] ? Number(kids[0]) : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -170,7 +150,7 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
   let gid = '';
   while (!(uid = readMap(pid, 'uid_map')) || !(gid = readMap(pid, 'gid_map'))) {
     const st = procStat(pid);
-    if (!st || st.state === 'Z' || Date.now() > deadline) {
+    if (!st || isExited(st) || Date.now() > deadline) {
       throw new MyctrError('MYCTR_IDMAP', `the command wrote no id map for stage 0 (pid ${pid})`);
     }
     await new Promise((r) => setTimeout(r, 1));
@@ -181,33 +161,19 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
 }
 
 /**
- * Stands in for the ChildProcess of the command's stage 0 (the members the start sequence uses): the exit
- * comes as the status line its shell writes, or as EOF alone when the shell was killed (by us: SIGKILL).
- * The shell stays a zombie until this process exits; then PID 1 or the nearest subreaper reaps it.
+ * The exit of the command's stage 0: the status line its shell writes on the exit FIFO, or EOF alone when the
+ * shell was killed (by us: SIGKILL). The shell stays a zombie until this process exits; then PID 1 or the
+ * nearest subreaper reaps it.
  */
-class LauncherChild extends EventEmitter {
-  exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
-  readonly stdin = null;
-  readonly stdout = null;
-  readonly stderr = null;
-  readonly stdio = [null, null, null];
-
-  constructor(readonly pid: number, exit: Socket) {
-    super();
+function launcherExit(exit: Socket): Promise<ExitStatus> {
+  return new Promise((resolve) => {
     let text = '';
     exit.setEncoding('latin1');
     exit.on('data', (chunk: string) => { text += chunk; });
     exit.on('error', () => undefined); // EOF or an error alike: the shell is gone
     exit.once('close', () => {
       const status = /^(\d+)\n/.exec(text);
-      if (status) this.exitCode = Number(status[1]); else this.signalCode = 'SIGKILL';
-      this.emit('exit', this.exitCode, this.signalCode);
+      resolve(status ? { code: Number(status[1]), signal: null } : { code: null, signal: 'SIGKILL' });
     });
-  }
-
-  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
-    if (this.exitCode !== null || this.signalCode !== null) return false;
-    try { process.kill(this.pid, signal); return true; } catch { return false; }
-  }
+  });
 }

@@ -1,7 +1,7 @@
 // The parent side of the start handshake — the only place that orders sync points (see the diagram in
 // protocol/init-sync.ts). Host-side effects register their undo on the caller's rollback stack as soon as
 // they exist; namespace state needs none (killing the init tears it down).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Logger } from '../../log.js';
@@ -14,6 +14,7 @@ import { chooseRootfsDriver } from '../../image/storage-driver.js';
 import type { ContainerSpec } from '../spec.js';
 import { spawnInit, type PrespawnedInit } from './init-process.js';
 import { SyncChannel, remoteError } from './sync-channel.js';
+import { childrenOf } from '../proc.js';
 import { failAt, failOpIndex } from './fail-point.js';
 
 export interface LaunchInput {
@@ -65,9 +66,8 @@ function writeEtcFiles(spec: ContainerSpec, runDir: string): { hostname: string;
 }
 
 function childPidOf(pid: number): number {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  const first = Number(text.split(/\s+/)[0]);
-  if (!Number.isInteger(first) || first <= 0) throw new MyctrError('MYCTR_INIT_DIED', 'container init is gone');
+  const first = childrenOf(pid)[0];
+  if (first === undefined || !Number.isInteger(first) || first <= 0) throw new MyctrError('MYCTR_INIT_DIED', 'container init is gone');
   return first;
 }
 

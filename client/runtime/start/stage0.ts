@@ -37,11 +37,11 @@ export interface Stage0Options {
 /** Reaps a re-parented PID 1 for spawnStage0 (the supervisor's SIGCHLD handler, daemon/reaper.ts). */
 export interface Adopter {
   /** Resolves with the exit of `pid`, a child of this process (already exited ones included). */
-  watch(pid: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  watch(pid: number): Promise<ExitStatus>;
 }
 
 export interface Stage0 {
-  /** The stage-0 process, or with `adopter` a stand-in for the adopted PID 1 (see AdoptedChild). */
+  /** The stage-0 process, or with `adopter` a stand-in for the adopted PID 1 (see StandInChild). */
   child: ChildProcess;
   /** The sync channel: fd 3 of the child, a unix stream socket (or the launcher's FIFO pair, early-stage0.ts). */
   sync: Duplex;
@@ -62,8 +62,8 @@ export const LAUNCHER_FDS: Stage0Fds = { in: 3, out: 4, exit: 5, stdin: 6 };
 
 /**
  * The /bin/sh step between unshare and the program. With a user namespace it first asks for the map ("m" on
- * the sync channel; a line for the launcher's mapper) and waits for the parent's newline. With a pid namespace it runs the program as a child
- * (which becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed
+ * the sync channel; a line for the launcher's mapper) and waits for the parent's newline. With a pid
+ * namespace it runs the program as a child (which becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed
  * child into exit 1 (it fails to unblock SIGKILL before re-raising), while `wait` gives 128+N. The program's
  * stdin is passed through a spare fd because an asynchronous list's stdin is /dev/null; the shell then closes
  * its own copies of the sync fds and of fd 4 (a terminal socket) so that EOF on them still means "the program
@@ -136,17 +136,21 @@ async function adopt(shell: ChildProcess, sync: Socket, adopter: Adopter): Promi
     if (pid1 && pid1 > 0) { try { process.kill(pid1, 'SIGKILL'); } catch { /* gone */ } void adopter.watch(pid1).catch(() => undefined); }
     throw err;
   }
-  const child = new AdoptedChild(pid1, shell, adopter.watch(pid1));
+  const child = new StandInChild(pid1, adopter.watch(pid1), shell);
   sync.write('\n');
   return { child: child as unknown as ChildProcess, sync, pid1 };
 }
 
+/** How a process ended: its exit code, or the signal that killed it (as ChildProcess's 'exit' event). */
+export interface ExitStatus { code: number | null; signal: NodeJS.Signals | null }
+
 /**
- * Stands in for the ChildProcess of an adopted PID 1, with the members the start sequence and the supervisor
- * use: pid, stdout/stderr/stdio (the shell's pipes, which PID 1 inherited), exitCode/signalCode, kill() and the
- * 'exit' event (from the adopter's waitpid).
+ * Stands in for the ChildProcess of a process this one did not spawn through libuv, with the members the
+ * start sequence and the supervisor use: pid, stdout/stderr/stdio, exitCode/signalCode, kill() and the 'exit'
+ * event, which comes from `exit`. For an adopted PID 1 (the adopter's waitpid; the stdio are the shell's
+ * pipes, which PID 1 inherited) and for the stage 0 the `myctr` command started (early-stage0.ts).
  */
-class AdoptedChild extends EventEmitter {
+export class StandInChild extends EventEmitter {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
   readonly stdin: ChildProcess['stdin'];
@@ -154,12 +158,12 @@ class AdoptedChild extends EventEmitter {
   readonly stderr: ChildProcess['stderr'];
   readonly stdio: ChildProcess['stdio'];
 
-  constructor(readonly pid: number, shell: ChildProcess, exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
+  constructor(readonly pid: number, exit: Promise<ExitStatus>, stdioOf?: ChildProcess) {
     super();
-    this.stdin = shell.stdin;
-    this.stdout = shell.stdout;
-    this.stderr = shell.stderr;
-    this.stdio = shell.stdio;
+    this.stdin = stdioOf?.stdin ?? null;
+    this.stdout = stdioOf?.stdout ?? null;
+    this.stderr = stdioOf?.stderr ?? null;
+    this.stdio = stdioOf?.stdio ?? [null, null, null, undefined, undefined];
     void exit.then(({ code, signal }) => {
       this.exitCode = code;
       this.signalCode = signal;
@@ -230,7 +234,7 @@ function usernsError(): MyctrError {
 }
 
 /** Awaits the child's exit: its exit code, or the signal that killed it. */
-export function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function waitExit(child: ChildProcess): Promise<ExitStatus> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   }

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MyctrError } from '../errors.js';
+import { parseStat } from '../proc.js';
 
 export interface Freezer { kind: 'v1' | 'v2'; dir: string; freeze(): void; thaw(): void; frozen(): boolean; settled(): boolean }
 
@@ -98,7 +99,7 @@ function treeOf(root: number): number[] {
     if (!/^\d+$/.test(e)) continue;
     const stat = read(`/proc/${e}/stat`);
     if (!stat) continue;
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const { ppid } = parseStat(stat);
     children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
   }
   const out: number[] = [];

@@ -1,21 +1,14 @@
 // The truth about a container's state: the record, checked against the kernel. A record that says
 // `running` is believed only if the boot is the same, PID 1 is alive with the recorded start time, and (for
 // detached containers) its supervisor is alive; otherwise it is shown — and rewritten — as exited.
-import { readFileSync } from 'node:fs';
+import { isExited, procStat } from '../proc.js';
 import { bootId, type ContainerState, type ContainerStore } from '../container-store.js';
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), undefined when the pid is gone or a
  *  zombie (a killed supervisor stays one until the host's init reaps it). */
 export function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: split after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (rest[0] === 'Z' || rest[0] === 'X') return undefined;
-    return Number(rest[19]);
-  } catch {
-    return undefined;
-  }
+  const st = procStat(pid);
+  return st && !isExited(st) ? st.startTime : undefined;
 }
 
 export function isAlive(pid: number | undefined, start?: number): boolean {
