@@ -77,6 +77,27 @@ function keepModuleUrls(outdir: string, base: string): Plugin {
   };
 }
 
+/**
+ * commander requires node:child_process at its top, for executable subcommands, which myctr has none of; that
+ * require would load node:net and the streams into every CLI start (~7 ms), which a plain `myctr run` defers
+ * until its init has its config (client/runtime/start/fifo-channel.ts). So the bundled copy requires it on
+ * first use. The build fails if commander's line changes, rather than silently losing this.
+ */
+function lazyChildProcessInCommander(): Plugin {
+  const eager = "const childProcess = require('node:child_process');";
+  return {
+    name: 'myctr-commander-lazy-child-process',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(eager)) throw new Error(`${args.path}: \`${eager}\` not found; review scripts/bundle.ts`);
+        const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+        return { contents: text.replace(eager, lazy), loader: 'js' };
+      });
+    },
+  };
+}
+
 /** One esbuild run: `input` (in dist/) and what it imports, as one ES module or CommonJS file. */
 async function bundleText(input: string, outfile: string, format: 'esm' | 'cjs', bundled: string[]): Promise<string> {
   const source = await readFile(input, 'utf8');
@@ -96,7 +117,8 @@ async function bundleText(input: string, outfile: string, format: 'esm' | 'cjs',
     // CommonJS: the bundle's own URL, for import.meta.url below, taken once (a module's own `require` may be
     // renamed by esbuild). ES module: a CommonJS package inside calls require() for Node's built-ins.
     banner: { js: cjs ? `${MARKER}\nconst __myctrBundleUrl = require('node:url').pathToFileURL(__filename).href;` : `${MARKER}\nimport { createRequire as __myctrCreateRequire } from 'node:module';\nconst require = __myctrCreateRequire(import.meta.url);` },
-    plugins: [keepModuleUrls(dirname(outfile), cjs ? '__myctrBundleUrl' : 'import.meta.url')],
+    // First: esbuild takes the contents of the first onLoad that returns some.
+    plugins: [lazyChildProcessInCommander(), keepModuleUrls(dirname(outfile), cjs ? '__myctrBundleUrl' : 'import.meta.url')],
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -2,7 +2,6 @@
 // reading --env-file and stat'ing volume sources; every error names the flag and says how to fix it.
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
-import { isIP } from 'node:net';
 import { NotFoundError, UsageError } from '../runtime/errors.js';
 import type { RunOptions } from '../runtime/spec.js';
 import { parseNetworkMode, type ParsedNetwork } from '../network/mode.js';
@@ -10,6 +9,7 @@ import { parsePublish } from '../network/ports.js';
 import { defaultNetworkMode } from '../network/tools.js';
 import type { MountSpec } from '../runtime/setup/plan.js';
 import { parseMountOptions } from '../runtime/setup/mount-options.js';
+import { nodeNet } from '../lazy-builtins.js';
 
 /** Raw flags as commander collects them. */
 export interface RawRunFlags {
@@ -110,7 +110,7 @@ export function parseAddHost(spec: string): { name: string; ip: string } {
   const i = spec.indexOf(':');
   const name = spec.slice(0, i);
   const ip = spec.slice(i + 1);
-  if (i <= 0 || !/^[A-Za-z0-9.-]+$/.test(name) || (isIP(ip) === 0 && ip !== 'host-gateway')) {
+  if (i <= 0 || !/^[A-Za-z0-9.-]+$/.test(name) || (nodeNet().isIP(ip) === 0 && ip !== 'host-gateway')) {
     throw new UsageError(`invalid --add-host \`${spec}\``, 'use --add-host name:1.2.3.4');
   }
   return { name, ip };
@@ -159,7 +159,7 @@ export function toRunOptions(raw: RawRunFlags, args: string[], hostEnv: NodeJS.P
     throw new UsageError(`invalid hostname \`${raw.hostname}\``, 'use letters, digits, dots and dashes, at most 64 characters');
   }
   for (const d of raw.dns ?? []) {
-    if (isIP(d) === 0) throw new UsageError(`invalid --dns \`${d}\``, 'give an IP address, e.g. --dns 1.1.1.1');
+    if (nodeNet().isIP(d) === 0) throw new UsageError(`invalid --dns \`${d}\``, 'give an IP address, e.g. --dns 1.1.1.1');
   }
   const net = parseNetwork(raw.network);
   return {

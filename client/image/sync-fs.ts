@@ -2,13 +2,13 @@
 // that holds a path, far cheaper than an fsync per file after whole trees (unpacked layers) were written.
 // A child process rather than koffi: the store is loaded by every command, and koffi's load would cost
 // them all; the store calls it once per commit, and the event loop goes on meanwhile (other downloads).
-import { spawn } from 'node:child_process';
 import { MyctrError } from '../runtime/errors.js';
+import { childProcess } from '../lazy-builtins.js';
 
 export function syncFilesystem(path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const fail = (why: string) => reject(new MyctrError('MYCTR_INTERNAL', `sync --file-system ${path}: ${why}`));
-    const child = spawn('sync', ['--file-system', '--', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = childProcess().spawn('sync', ['--file-system', '--', path], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
     child.on('error', (err) => fail(err.message));

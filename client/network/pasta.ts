@@ -2,15 +2,17 @@
 // routes into the namespace and forwards published ports from host sockets, so clients keep their
 // addresses. It runs in the foreground as our child (under `setpriv --pdeathsig KILL`, so our death ends
 // it) and signals readiness by writing its pid file, which is a FIFO we read.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { constants, openSync, rmSync } from 'node:fs';
-import { Socket } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { constants, openSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { NetworkError, tunError } from './errors.js';
 import { stopChild, type NetworkHandle } from './handle.js';
 import { pastaInfo, pastaRootProblem, tunProblem, type PastaInfo } from './tools.js';
 import type { NetworkSettings, PortMapping } from './types.js';
 import { PASTA } from './dns.js';
+import { childProcess, nodeNet } from '../lazy-builtins.js';
+import { removeSync } from '../storage/remove.js';
 
 /** `-t`/`-u` values: `[addr/]host:ctr`; no address means every host address (IPv4 and IPv6). */
 export function pastaPortArgs(ports: readonly PortMapping[]): string[] {
@@ -45,11 +47,11 @@ export function pastaArgv(o: { nsPid: number; userns: boolean; net: NetworkSetti
 }
 
 function makeFifo(path: string): Socket {
-  rmSync(path, { force: true });
-  const r = spawnSync('mkfifo', ['-m', '0600', path], { encoding: 'utf8' });
+  removeSync(path);
+  const r = childProcess().spawnSync('mkfifo', ['-m', '0600', path], { encoding: 'utf8' });
   if (r.status !== 0) throw new NetworkError(`mkfifo \`${path}\`: ${r.stderr?.trim() || r.error?.message}`, 'check that the run directory is writable');
   // O_RDWR keeps a writer on our side, so reads never see EOF before pasta has written.
-  return new Socket({ fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
+  return new (nodeNet().Socket)({ fd: openSync(path, constants.O_RDWR | constants.O_NONBLOCK), readable: true, writable: false });
 }
 
 function waitReady(child: ChildProcess, fifo: Socket, stderr: () => string): Promise<void> {
@@ -84,10 +86,10 @@ export async function attachPasta(nsPid: number, o: { runDir: string; userns: bo
   const pidFile = join(o.runDir, 'pasta.pid');
   const fifo = makeFifo(pidFile);
   const argv = pastaArgv({ nsPid, userns: o.userns, net: o.net, pidFile, features: info.features });
-  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', info.path, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = childProcess().spawn('setpriv', ['--pdeathsig', 'KILL', '--', info.path, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => { err += b.toString(); if (err.length > 8192) err = err.slice(-4096); });
-  const cleanupFifo = () => { fifo.destroy(); rmSync(pidFile, { force: true }); };
+  const cleanupFifo = () => { fifo.destroy(); removeSync(pidFile); };
   const handle: NetworkHandle = {
     kind: 'pasta',
     pids: () => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [child.pid] : []),

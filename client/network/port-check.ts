@@ -1,24 +1,24 @@
 // Host-side checks of published ports before anything starts: privileged ports for rootless users, ports
 // already taken, and picking free ports for `-p 80` / -P. Binding briefly is the only reliable test; the
 // forwarder binds for real moments later (the same window Podman has).
-import { createServer, type AddressInfo } from 'node:net';
-import { createSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
 import { ConflictError } from '../runtime/errors.js';
 import { NetworkError } from './errors.js';
 import type { PortMapping } from './types.js';
+import { nodeDgram, nodeNet } from '../lazy-builtins.js';
 
 /** Binds (ip, port, proto) and releases it; resolves with the bound port (the chosen one for port 0). */
 export function probeBind(ip: string, port: number, proto: 'tcp' | 'udp'): Promise<number> {
   return new Promise((resolve, reject) => {
     if (proto === 'tcp') {
-      const srv = createServer();
+      const srv = nodeNet().createServer();
       srv.once('error', reject);
       srv.listen({ host: ip, port, exclusive: true }, () => {
         const bound = (srv.address() as AddressInfo).port;
         srv.close(() => resolve(bound));
       });
     } else {
-      const sock = createSocket(ip.includes(':') ? 'udp6' : 'udp4');
+      const sock = nodeDgram().createSocket(ip.includes(':') ? 'udp6' : 'udp4');
       sock.once('error', reject);
       sock.bind({ address: ip, port, exclusive: true }, () => {
         const bound = sock.address().port;

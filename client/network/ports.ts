@@ -1,8 +1,8 @@
 // Parsing of `-p/--publish` and of an image's ExposedPorts (for -P). Pure: every error names the flag value
 // and says what form is expected.
-import { isIP } from 'node:net';
 import { UsageError } from '../runtime/errors.js';
 import type { PortMapping, PortProtocol } from './types.js';
+import { nodeNet } from '../lazy-builtins.js';
 
 const HINT = 'use -p [ip:][hostPort:]containerPort[/tcp|udp], e.g. -p 8080:80, -p 127.0.0.1:5353:53/udp, -p 8000-8002:8000-8002';
 
@@ -50,7 +50,7 @@ export function parsePublish(spec: string): PortMapping[] {
   }
   const { ip, host, ctr } = splitSpec(hasProto ? spec.slice(0, slash) : spec, spec);
   const hostIp = ip === undefined || ip === '' ? '0.0.0.0' : ip;
-  if (isIP(hostIp) === 0) throw new UsageError(`invalid host address \`${hostIp}\` in -p \`${spec}\``, HINT);
+  if (nodeNet().isIP(hostIp) === 0) throw new UsageError(`invalid host address \`${hostIp}\` in -p \`${spec}\``, HINT);
   const c = parseRange(ctr, spec, false);
   const h = host === undefined || host === '' ? { first: 0, count: c.count } : parseRange(host, spec, false);
   if (h.count !== c.count && !(h.first === 0 && host === undefined)) {

@@ -1,13 +1,13 @@
 // Client of slirp4netns's API socket (docs: slirp4netns(1) "API"): one JSON request per connection, one
 // JSON reply. Used for add_hostfwd, which keeps the client's source address (libslirp forwards from the
 // accepted socket; only loopback clients show up as the gateway 10.0.2.2).
-import { connect } from 'node:net';
 import { NetworkError } from './errors.js';
 import type { PortMapping } from './types.js';
+import { nodeNet } from '../lazy-builtins.js';
 
 export function slirpRequest(socketPath: string, request: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
+    const sock = nodeNet().connect(socketPath);
     let data = '';
     sock.setEncoding('utf8');
     sock.on('connect', () => sock.end(JSON.stringify(request)));

@@ -1,8 +1,9 @@
 // Attaches slirp4netns to a container's network namespace: tap0 configured (10.0.2.100/24, gateway 10.0.2.2,
 // DNS 10.0.2.3), ports published through its API socket. Its lifetime is tied to an exit fd we hold: closing
 // it (stop(), or our death) makes slirp4netns quit, so a killed CLI leaves no slirp4netns behind.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { removeSync } from '../storage/remove.js';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { addHostFwd } from './slirp-api.js';
@@ -13,6 +14,7 @@ import { stopChild, type NetworkHandle } from './handle.js';
 import type { PortForwarder } from './port-forwarder/host.js';
 import { isLoopbackTcp } from './ports.js';
 import { SLIRP } from './dns.js';
+import { childProcess } from '../lazy-builtins.js';
 
 export function slirpArgv(o: { nsPid: number; userns: boolean; allowHostLoopback: boolean; apiSocket: string }): string[] {
   return [
@@ -53,10 +55,10 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
   if (Buffer.byteLength(apiSocket) > 107) {
     throw new NetworkError(`slirp4netns API socket path \`${apiSocket}\` is too long for a unix socket`, 'use a shorter MYCTR_RUNROOT or XDG_RUNTIME_DIR');
   }
-  rmSync(apiSocket, { force: true });
+  removeSync(apiSocket);
   const argv = slirpArgv({ nsPid, userns: o.userns, allowHostLoopback: o.net.allowHostLoopback, apiSocket });
   // fd 3: exit fd (EOF when we close our end or die); fd 4: ready fd. Both are socketpairs from Node.
-  const child = spawn(info.path, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = childProcess().spawn(info.path, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => { err += b.toString(); if (err.length > 8192) err = err.slice(-4096); });
   let forwarder: PortForwarder | undefined;
@@ -71,7 +73,7 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
       await forwarder?.stop();
       (child.stdio[3] as Socket | null)?.destroy();
       await stopChild(child, 2000);
-      rmSync(apiSocket, { force: true });
+      removeSync(apiSocket);
     },
   };
   try {

@@ -2,12 +2,12 @@
 // the features their --help lists) and whether /dev/net/tun can be opened. Cached per process; used to
 // pick the default mode, to fail early with a clear error, and by `myctr info`. What the tools' --help says
 // is also cached on disk per binary (tool-cache.ts): probing spawns them, which cost run -d up to ~0.5 s.
-import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { resolvePaths } from '../paths.js';
 import { cachedProbe } from './tool-cache.js';
 import type { NetworkMode } from './types.js';
+import { childProcess } from '../lazy-builtins.js';
 
 export interface ToolInfo {
   path?: string;
@@ -35,7 +35,7 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
 }
 
 function runText(path: string, args: string[]): string {
-  const r = spawnSync(path, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = childProcess().spawnSync(path, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
   // pasta prints "Failed to send … to syslog" between lines when no syslog socket exists.
   return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').filter((l) => !/^Failed to send \d+ bytes to syslog/.test(l)).join('\n');
 }

@@ -1,7 +1,7 @@
 // The foreground container's I/O in the CLI: signal forwarding to the container's PID 1 and, with -t, the
 // pty master ↔ the user's terminal in raw mode with window-size tracking. Every exit path restores the
 // terminal.
-import { ReadStream } from 'node:tty';
+import { nodeTty } from '../lazy-builtins.js';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 
@@ -40,7 +40,7 @@ export async function attachTerminal(master: number, interactive: boolean): Prom
     if (!process.stdout.isTTY) return;
     try { setWinsize(master, getWinsize(1)); } catch { /* pty closed */ }
   };
-  const pty = new ReadStream(master);
+  const pty = new (nodeTty().ReadStream)(master);
   resize();
   process.on('SIGWINCH', resize);
   process.on('exit', restore);

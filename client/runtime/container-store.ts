@@ -7,11 +7,12 @@
 //   1. stage the dir   2. link the name   3. write config (and state)   4. rename to <id>
 // A name link is live while its id has a record or a staging dir whose process lives; otherwise it is stale and
 // the next create reclaims it. Stale staging dirs (their process is gone) are swept by the next create.
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStaleTmpName, newTmpName } from '../image/tmp-names.js';
 import type { MyctrPaths } from '../paths.js';
 import { fsyncDir, writeJsonAtomic } from '../storage/atomic.js';
+import { removeSync } from '../storage/remove.js';
 import { ConflictError, NotFoundError, UsageError } from './errors.js';
 import { shortId } from './names.js';
 import type { ContainerSpec } from './spec.js';
@@ -137,7 +138,7 @@ export class ContainerStore {
   /** Undoes stageRecord when the create fails before commitRecord; a no-op after it. */
   discardStaged(staging: string): void {
     // Staged records hold only empty dirs and json files of our own: a plain rm suffices.
-    rmSync(staging, { recursive: true, force: true });
+    removeSync(staging);
   }
 
   /** Staging dirs and name links left by creates that were killed (their process is gone). */

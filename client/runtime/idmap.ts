@@ -1,12 +1,10 @@
 // User-namespace id mappings: /etc/subuid + /etc/subgid parsing, the mapping plan (container 0 → the user,
 // 1..N → their subordinate range) and writing it with newuidmap/newgidmap, or the single-line fallback.
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import { MyctrError } from './errors.js';
-
-const execFileAsync = promisify(execFile);
+import { childProcess } from '../lazy-builtins.js';
 
 /** One `name:start:count` line of /etc/subuid or /etc/subgid. */
 export interface SubIdRange { owner: string; start: number; count: number }
@@ -123,7 +121,7 @@ export async function writeIdMaps(pid: number, plan: IdMapPlan): Promise<void> {
 
 async function runMapTool(tool: 'newuidmap' | 'newgidmap', pid: number, lines: readonly IdMapLine[]): Promise<void> {
   try {
-    await execFileAsync(tool, [String(pid), ...formatArgs(lines)]);
+    await promisify(childProcess().execFile)(tool, [String(pid), ...formatArgs(lines)]);
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {

@@ -67,9 +67,11 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
       stdio: [opts.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit'],
       ...(attachNetwork ? { attachNetwork } : {}),
       ...(prespawned ? { prespawned } : {}),
+      recordRunning: (pid) => {
+        store.saveState(id, { status: 'running', pid, startedAt, bootId: bootId() });
+        failAt('state-saved');
+      },
     });
-    store.saveState(id, { status: 'running', pid: launched.hostPid, startedAt, bootId: bootId() });
-    failAt('state-saved');
   } catch (err) {
     throw new CreateContainerError(err, await rollback.unwind());
   }

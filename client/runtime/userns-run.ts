@@ -1,8 +1,9 @@
 // Runs a host program as root of a fresh user namespace mapped over the caller's subordinate range: how the
 // store unpacks layers with their owners and deletes files owned by subordinate ids. As root: runs directly.
 import type { StdioOptions } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { rm, rmSync } from 'node:fs';
+import { childProcess } from '../lazy-builtins.js';
+import { rm } from 'node:fs';
+import { removeSync } from '../storage/remove.js';
 import { isRoot } from '../paths.js';
 import { MyctrError } from './errors.js';
 import { currentUserIdMap } from './idmap.js';
@@ -19,7 +20,7 @@ export interface UsernsRunOptions {
 export async function spawnInUserns(opts: UsernsRunOptions): Promise<ChildProcess> {
   const stdio = (opts.stdio ?? ['ignore', 'inherit', 'inherit']) as unknown[];
   if (isRoot()) {
-    const child = spawn(opts.argv[0]!, opts.argv.slice(1), { stdio: stdio as StdioOptions, env: opts.env ?? process.env });
+    const child = childProcess().spawn(opts.argv[0]!, opts.argv.slice(1), { stdio: stdio as StdioOptions, env: opts.env ?? process.env });
     await new Promise<void>((resolve, reject) => { child.once('spawn', resolve); child.once('error', reject); });
     return child;
   }
@@ -47,13 +48,13 @@ export async function runInUserns(argv: readonly string[]): Promise<void> {
 }
 
 /**
- * Removes a tree that may hold files owned by subordinate ids (container upper dirs, layers). `blocking`: with
- * rmSync, for a process that has nothing else to do (a foreground `run --rm` after its container exited: a
- * small tree goes ~3 ms sooner than through the thread pool); never in the supervisor.
+ * Removes a tree that may hold files owned by subordinate ids (container upper dirs, layers). `blocking`:
+ * synchronously, for a process that has nothing else to do (a foreground `run --rm` after its container
+ * exited: a small tree goes ~3 ms sooner than through the thread pool); never in the supervisor.
  */
 export async function removeTree(path: string, opts: { blocking?: boolean } = {}): Promise<void> {
   try {
-    if (opts.blocking) rmSync(path, { recursive: true, force: true });
+    if (opts.blocking) removeSync(path);
     // The callback API: node:fs/promises would cost every `myctr run` ~1 ms and 23 modules at start.
     else await new Promise<void>((resolve, reject) => rm(path, { recursive: true, force: true }, (e) => (e ? reject(e) : resolve())));
     return;

@@ -5,13 +5,13 @@
 // a child that libuv did not spawn). They are reopened here one way each and the originals closed, so that
 // this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
 import { closeSync, constants, openSync, readFileSync, readlinkSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { Duplex } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
+import { nodeNet } from '../../lazy-builtins.js';
 import { MyctrError } from '../errors.js';
 import type { IdMapPlan } from '../idmap.js';
 import { childrenOf, isExited, procStat } from '../proc.js';
 import { LAUNCHER_FDS, StandInChild, type ExitStatus, type Stage0 } from './stage0.js';
+import { FifoChannel } from './fifo-channel.js';
 
 /** How long stage 0 may take to open its FIFOs and the mapper to write the id map (~60 ms of head start). */
 const WAIT_MS = 2000;
@@ -20,9 +20,10 @@ const WAIT_MS = 2000;
 export interface LauncherStage0 {
   pid: number;
   mapper?: number;
-  readable: Socket;
-  writable: Socket;
-  exit: Socket;
+  /** Our ends, reopened one way each: the sync channel's (in: we write, blocking; out: we read) and the exit's. */
+  inFd: number;
+  outFd: number;
+  exitFd: number;
   /** Our read-write copies of the FIFOs, closed once stage 0 holds its ends (takeLauncherStage0). */
   keepers: number[];
 }
@@ -36,10 +37,10 @@ function isLauncherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 
   }
 }
 
-/** Opens FIFO fd `fd` of this process anew (non-blocking and close-on-exec: libuv's open). */
-function reopen(fd: number, mode: 'r' | 'w' | 'rw'): number {
+/** Opens FIFO fd `fd` of this process anew, close-on-exec (libuv's open); non-blocking unless `blocking`. */
+function reopen(fd: number, mode: 'r' | 'w' | 'rw', blocking = false): number {
   const how = mode === 'r' ? constants.O_RDONLY : mode === 'w' ? constants.O_WRONLY : constants.O_RDWR;
-  return openSync(`/proc/self/fd/${fd}`, how | constants.O_NONBLOCK);
+  return openSync(`/proc/self/fd/${fd}`, how | (blocking ? 0 : constants.O_NONBLOCK));
 }
 
 function kill(pid: number | undefined): void {
@@ -72,9 +73,10 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
   const l: LauncherStage0 = {
     pid,
     ...(mapper !== undefined ? { mapper } : {}),
-    writable: new Socket({ fd: reopen(fds.in, 'w'), readable: false, writable: true }),
-    readable: new Socket({ fd: reopen(fds.out, 'r'), readable: true, writable: false }),
-    exit: new Socket({ fd: reopen(fds.exit!, 'r'), readable: true, writable: false }),
+    // Opening a FIFO's one end blocks until the other is open: our read-write copies are.
+    inFd: reopen(fds.in, 'w', true),
+    outFd: reopen(fds.out, 'r', true),
+    exitFd: reopen(fds.exit!, 'r'),
     keepers: fifos.map((fd) => reopen(fd, 'rw')),
   };
   for (const fd of fifos) closeSync(fd);
@@ -85,7 +87,7 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
 export function discardLauncherStage0(l: LauncherStage0): void {
   kill(l.pid);
   kill(l.mapper);
-  for (const s of [l.readable, l.writable, l.exit]) s.destroy();
+  for (const fd of [l.inFd, l.outFd, l.exitFd]) closeSync(fd);
   closeKeepers(l);
 }
 
@@ -112,8 +114,24 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
     discardLauncherStage0(l);
     throw err;
   }
-  const sync = Duplex.from({ readable: l.readable, writable: l.writable });
-  return { child: new StandInChild(l.pid, launcherExit(l.exit)) as unknown as ChildProcess, sync, fromLauncher: true };
+  const exit = launcherExit(l.exitFd);
+  return {
+    child: new LauncherChild(l.pid, exit.status, exit.read) as unknown as ChildProcess,
+    sync: new FifoChannel(l.outFd, l.inFd, exit.read),
+    fromLauncher: true,
+  };
+}
+
+/** Stage 0's stand-in; its exit is read from the FIFO from the first kill or the first message sent on. */
+class LauncherChild extends StandInChild {
+  constructor(pid: number, exit: Promise<ExitStatus>, private readonly readExit: () => void) {
+    super(pid, exit);
+  }
+
+  override kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+    this.readExit();
+    return super.kill(signal);
+  }
 }
 
 /**
@@ -163,17 +181,25 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
 /**
  * The exit of the command's stage 0: the status line its shell writes on the exit FIFO, or EOF alone when the
  * shell was killed (by us: SIGKILL). The shell stays a zombie until this process exits; then PID 1 or the
- * nearest subreaper reaps it.
+ * nearest subreaper reaps it. `read` starts reading (once): later, as FifoChannel's reader, so that node:net
+ * is not loaded before the init has its config.
  */
-function launcherExit(exit: Socket): Promise<ExitStatus> {
-  return new Promise((resolve) => {
+function launcherExit(fd: number): { status: Promise<ExitStatus>; read: () => void } {
+  let resolve!: (s: ExitStatus) => void;
+  const status = new Promise<ExitStatus>((r) => { resolve = r; });
+  let reading = false;
+  const read = () => {
+    if (reading) return;
+    reading = true;
+    const exit = new (nodeNet().Socket)({ fd, readable: true, writable: false });
     let text = '';
     exit.setEncoding('latin1');
     exit.on('data', (chunk: string) => { text += chunk; });
     exit.on('error', () => undefined); // EOF or an error alike: the shell is gone
     exit.once('close', () => {
-      const status = /^(\d+)\n/.exec(text);
-      resolve(status ? { code: Number(status[1]), signal: null } : { code: null, signal: 'SIGKILL' });
+      const line = /^(\d+)\n/.exec(text);
+      resolve(line ? { code: Number(line[1]), signal: null } : { code: null, signal: 'SIGKILL' });
     });
-  });
+  };
+  return { status, read };
 }

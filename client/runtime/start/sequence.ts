@@ -34,6 +34,12 @@ export interface LaunchInput {
   attachNetwork?: (nsPid: number) => Promise<NetworkAttachment>;
   /** An init started early (see prespawnInit): used instead of spawning one. Not with a terminal. */
   prespawned?: PrespawnedInit;
+  /**
+   * Records the container as running with PID 1's host pid; called once, before launchContainer returns and
+   * so before the workload may start. It runs while the init sets up when PID 1 is known by then, so that the
+   * record's write and fsync are not on the start's path. A throw fails the launch.
+   */
+  recordRunning?: (hostPid: number) => void;
 }
 
 /** A running network attachment (slirp4netns, pasta, …) owned by the container's parent. */
@@ -125,11 +131,25 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
     return n;
   });
   networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
-  await chan.expect('ready');
+  // PID 1 is stage 0's only child; the shell may not have forked it yet (then it is read after `ready`).
+  let hostPid = s0.pid1 ?? childrenOf(child.pid!)[0];
+  if (hostPid !== undefined && input.recordRunning) {
+    try {
+      input.recordRunning(hostPid);
+    } catch (err) {
+      await networkPromise?.catch(() => undefined); // so that the rollback stops a network that is starting
+      throw err;
+    }
+  }
+  // Without a network to attach, nothing else is pending: the launcher's channel may read `ready` synchronously.
+  await chan.expect('ready', { block: !networkPromise });
   failAt('ready');
   const ptyMaster = ttyPair ? tty!.recvFds(ttyPair[0], 1).fds[0] : undefined;
   if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');
-  const hostPid = s0.pid1 ?? childPidOf(child.pid!);
+  if (hostPid === undefined) {
+    hostPid = childPidOf(child.pid!);
+    input.recordRunning?.(hostPid);
+  }
   const network = await networkPromise;
 
   return {

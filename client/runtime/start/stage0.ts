@@ -1,10 +1,12 @@
 // Stage 0: the single-threaded exec boundary. util-linux `unshare` creates the namespaces; a tiny /bin/sh
 // step waits on fd 3 until the parent has written the id map, then execs the real program, which therefore
 // starts with full capabilities in the new user namespace (STYLE §0.3: caps come from the exec after the map).
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { childProcess } from '../../lazy-builtins.js';
+import type { SyncStream } from './fifo-channel.js';
 import { MyctrError } from '../errors.js';
 import { writeIdMaps, type IdMapPlan } from '../idmap.js';
 
@@ -44,7 +46,7 @@ export interface Stage0 {
   /** The stage-0 process, or with `adopter` a stand-in for the adopted PID 1 (see StandInChild). */
   child: ChildProcess;
   /** The sync channel: fd 3 of the child, a unix stream socket (or the launcher's FIFO pair, early-stage0.ts). */
-  sync: Duplex;
+  sync: SyncStream;
   /** With `adopter`: PID 1's host pid (the shell that knew it is gone). */
   pid1?: number;
   /** Started by the `myctr` command before the CLI (early-stage0.ts). */
@@ -104,7 +106,7 @@ export async function spawnStage0(opts: Stage0Options): Promise<Stage0> {
   const argv = ['--pdeathsig', 'KILL', '--', 'unshare', ...nsFlags, '--', ...tail];
   const stdio = [...opts.stdio] as unknown[];
   stdio[3] = 'pipe';
-  const child = spawn('setpriv', argv, { stdio: stdio as StdioOptions, env: opts.env ?? process.env, detached: opts.detached ?? false });
+  const child = childProcess().spawn('setpriv', argv, { stdio: stdio as StdioOptions, env: opts.env ?? process.env, detached: opts.detached ?? false });
   const sync = child.stdio[3] as Socket;
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

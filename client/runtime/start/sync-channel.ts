@@ -1,10 +1,10 @@
 // SyncChannel: the parent's end of the init's sync channel (fd 3). `next()` yields the init's messages in order; EOF becomes null
 // (after `start`, EOF means the exec succeeded: fd 3 is close-on-exec in the init). `log` messages are
 // re-emitted through pino with the container id and never reach the caller.
-import type { Duplex } from 'node:stream';
 import { LineDecoder, encodeLine, type InitToParent, type ParentToInit } from '../../../protocol/init-sync.js';
 import type { Logger } from '../../log.js';
 import { MyctrError, type MyctrErrorCode } from '../errors.js';
+import type { SyncStream } from './fifo-channel.js';
 
 export class SyncChannel {
   private readonly decoder = new LineDecoder();
@@ -12,16 +12,18 @@ export class SyncChannel {
   private waiter: ((m: InitToParent | null) => void) | undefined;
   private ended = false;
 
-  constructor(private readonly sock: Duplex, private readonly log: Logger) {
+  constructor(private readonly sock: SyncStream, private readonly log: Logger) {
     sock.setEncoding('utf8');
-    sock.on('data', (chunk: string) => {
-      let msgs: unknown[];
-      try { msgs = this.decoder.push(chunk); } catch (err) { this.log.warn({ err }, 'bad sync message'); this.finish(); return; }
-      for (const m of msgs) this.deliver(m as InitToParent);
-    });
+    sock.on('data', (chunk: string) => this.receive(chunk));
     sock.on('end', () => this.finish());
     sock.on('close', () => this.finish());
     sock.on('error', () => this.finish());
+  }
+
+  private receive(chunk: string): void {
+    let msgs: unknown[];
+    try { msgs = this.decoder.push(chunk); } catch (err) { this.log.warn({ err }, 'bad sync message'); this.finish(); return; }
+    for (const m of msgs) this.deliver(m as InitToParent);
   }
 
   private finish(): void {
@@ -49,8 +51,16 @@ export class SyncChannel {
     return new Promise((resolve) => { this.waiter = resolve; });
   }
 
-  /** Awaits `type`; an `error` message becomes its MyctrError, EOF an init-died error. */
-  async expect<T extends InitToParent['type']>(type: T): Promise<Extract<InitToParent, { type: T }>> {
+  /**
+   * Awaits `type`; an `error` message becomes its MyctrError, EOF an init-died error. `block`: the caller has
+   * nothing else to wait for, so a transport that can read synchronously does (FifoChannel, before node:net).
+   */
+  async expect<T extends InitToParent['type']>(type: T, opts: { block?: boolean } = {}): Promise<Extract<InitToParent, { type: T }>> {
+    while (opts.block && !this.queue.length && !this.ended) {
+      const chunk = this.sock.readSync?.();
+      if (chunk === undefined) break; // the transport reads asynchronously only
+      if (chunk === null) this.finish(); else this.receive(chunk);
+    }
     const m = await this.next();
     this.log.debug({ sync: m?.type ?? 'EOF' }, 'sync: received');
     if (m === null) throw new MyctrError('MYCTR_INIT_DIED', `container init exited before \`${type}\``, { hint: 'run with --log-level debug for the init\'s log' });
