@@ -93,12 +93,21 @@ function main(): void {
   } catch (err) {
     fail(err);
   }
+  // The process's own set-up (session, user, capabilities, the executable's lookup) is done before `ready`, so
+  // that only the execve is left once `start` comes: the parent records the container as running meanwhile.
+  // Its failure is still reported after `start`, as an exec failure (126/127) or an error, as before.
+  let target: { path: string; env: string[] } | undefined;
+  let notExecutable: unknown;
+  try {
+    target = prepareExec(config.process, terminal);
+  } catch (err) {
+    notExecutable = err;
+  }
   send({ type: 'ready' });
   const second = next();
   if (second.type !== 'start') fail(new MyctrError('MYCTR_PROTOCOL', `expected start, got ${second.type}`));
-  let target: { path: string; env: string[] };
+  if (!target) fail(notExecutable);
   try {
-    target = prepareExec(config.process, terminal);
     execWorkload(target.path, config.process.args, target.env);
   } catch (err) {
     fail(err);
