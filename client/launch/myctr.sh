@@ -79,14 +79,14 @@ myctr_start_early() {
   # exec's here; stage 0 opens its ends by name before it unlinks them. So the CLI is the sync channel's
   # only lasting writer and reader: once it is gone, at any moment, stage 0 and the init read EOF and exit.
   # The container's stdin (-i) goes through fd 7, as an asynchronous list's stdin is /dev/null.
-  mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" 2>/dev/null || return 1
+  LC_ALL=C mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" 2>/dev/null || return 1
   { command exec 3<>"$myctr_fifo.in" 4<>"$myctr_fifo.out" 5<>"$myctr_fifo.exit" 7<&0; } 2>/dev/null || {
-    rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+    LC_ALL=C rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
     return 1
   }
   (
     exec 0<&7 7<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
-    rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+    LC_ALL=C rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
     # FIFOs of a command that was killed between its mkfifo and this point: their process is gone.
     for myctr_f in "${myctr_fifo%.*}".*.*; do
       myctr_p=${myctr_f%.*} myctr_p=${myctr_p##*.}
