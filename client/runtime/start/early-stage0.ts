@@ -6,12 +6,11 @@
 // this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
 import { closeSync, constants, openSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { nodeNet } from '../../lazy-builtins.js';
 import { MyctrError } from '../errors.js';
 import type { IdMapPlan } from '../idmap.js';
 import { childrenOf, isExited, procStat } from '../proc.js';
 import { LAUNCHER_FDS, StandInChild, type ExitStatus, type Stage0 } from './stage0.js';
-import { FifoChannel } from './fifo-channel.js';
+import { FifoChannel, FifoReader } from './fifo-channel.js';
 
 /** How long stage 0 may take to open its FIFOs and the mapper to write the id map (~60 ms of head start). */
 const WAIT_MS = 2000;
@@ -20,7 +19,7 @@ const WAIT_MS = 2000;
 export interface LauncherStage0 {
   pid: number;
   mapper?: number;
-  /** Our ends, reopened one way each: the sync channel's (in: we write, blocking; out: we read) and the exit's. */
+  /** Our ends, reopened one way each: the sync channel's (in: we write; out: we read) and the exit FIFO's. */
   inFd: number;
   outFd: number;
   exitFd: number;
@@ -37,10 +36,10 @@ function isLauncherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 
   }
 }
 
-/** Opens FIFO fd `fd` of this process anew, close-on-exec (libuv's open); non-blocking unless `blocking`. */
-function reopen(fd: number, mode: 'r' | 'w' | 'rw', blocking = false): number {
+/** Opens FIFO fd `fd` of this process anew: blocking (fifo-channel.ts reads and writes it so), close-on-exec. */
+function reopen(fd: number, mode: 'r' | 'w' | 'rw'): number {
   const how = mode === 'r' ? constants.O_RDONLY : mode === 'w' ? constants.O_WRONLY : constants.O_RDWR;
-  return openSync(`/proc/self/fd/${fd}`, how | (blocking ? 0 : constants.O_NONBLOCK));
+  return openSync(`/proc/self/fd/${fd}`, how);
 }
 
 function kill(pid: number | undefined): void {
@@ -74,8 +73,8 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
     pid,
     ...(mapper !== undefined ? { mapper } : {}),
     // Opening a FIFO's one end blocks until the other is open: our read-write copies are.
-    inFd: reopen(fds.in, 'w', true),
-    outFd: reopen(fds.out, 'r', true),
+    inFd: reopen(fds.in, 'w'),
+    outFd: reopen(fds.out, 'r'),
     exitFd: reopen(fds.exit!, 'r'),
     keepers: fifos.map((fd) => reopen(fd, 'rw')),
   };
@@ -115,6 +114,9 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
     throw err;
   }
   const exit = launcherExit(l.exitFd);
+  // Our reads of the FIFOs block pool threads, which this process's exit joins: at exit, stage 0 goes (a no-op
+  // for the zombie it is after a run), so that they read EOF (fifo-channel.ts).
+  process.once('exit', () => kill(l.pid));
   return {
     child: new LauncherChild(l.pid, exit.status, exit.read) as unknown as ChildProcess,
     sync: new FifoChannel(l.outFd, l.inFd, exit.read),
@@ -181,25 +183,19 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
 /**
  * The exit of the command's stage 0: the status line its shell writes on the exit FIFO, or EOF alone when the
  * shell was killed (by us: SIGKILL). The shell stays a zombie until this process exits; then PID 1 or the
- * nearest subreaper reaps it. `read` starts reading (once): later, as FifoChannel's reader, so that node:net
- * is not loaded before the init has its config.
+ * nearest subreaper reaps it. `read` starts reading, with the channel's first message or a kill; a read
+ * pending at exit returns once the shell is gone, which adoptEarlyStage0 sees to.
  */
 function launcherExit(fd: number): { status: Promise<ExitStatus>; read: () => void } {
-  let resolve!: (s: ExitStatus) => void;
-  const status = new Promise<ExitStatus>((r) => { resolve = r; });
-  let reading = false;
-  const read = () => {
-    if (reading) return;
-    reading = true;
-    const exit = new (nodeNet().Socket)({ fd, readable: true, writable: false });
+  const exit = new FifoReader(fd).setEncoding('latin1');
+  const status = new Promise<ExitStatus>((resolve) => {
     let text = '';
-    exit.setEncoding('latin1');
     exit.on('data', (chunk: string) => { text += chunk; });
     exit.on('error', () => undefined); // EOF or an error alike: the shell is gone
     exit.once('close', () => {
       const line = /^(\d+)\n/.exec(text);
       resolve(line ? { code: Number(line[1]), signal: null } : { code: null, signal: 'SIGKILL' });
     });
-  };
-  return { status, read };
+  });
+  return { status, read: () => exit.start() };
 }

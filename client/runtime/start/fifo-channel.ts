@@ -1,15 +1,12 @@
-// The sync channel over the `myctr` command's two FIFOs (early-stage0.ts), as SyncChannel reads and writes it,
-// without loading node:net before the init has its config. node:net and the stream machinery take ~7 ms of
-// the CLI's start, and until the config is written the CLI's path is the container's: so writes go out with
-// a plain write(2) (the FIFO is blocking; a config is read at once by the init, which waits for it), and the
-// reading end becomes a net.Socket on the turn of the event loop after the first write, while the init sets
-// the container up. Nothing comes from the init before it has its config (protocol/init-sync.ts). Until
-// then, readSync() reads with a plain, blocking read(2), for a caller with nothing else to wait for.
-// Not fs.read() on the thread pool: a read pending there would hang this process's exit.
+// The `myctr` command's FIFOs (early-stage0.ts) as the CLI reads and writes them, without node:net: loading it
+// and the streams costs ~7-10 ms of CPU, on the critical path of a plain `myctr run` wherever it falls (before
+// the config is written, or while the init execs the workload). Writes are a plain write(2) on a blocking fd
+// (messages are small, and the init reads each at once). Reads are fs.read() on libuv's thread pool, on a
+// blocking fd: a pending read holds a pool thread until data or EOF comes. One must not be pending when this
+// process exits, whose exit joins the pool's threads: early-stage0.ts ends stage 0 on 'exit', and the
+// channel closes its write end then, so that the init and stage 0 go away and every FIFO reads EOF.
 import { EventEmitter } from 'node:events';
-import { closeSync, readSync, writeSync } from 'node:fs';
-import type { Socket } from 'node:net';
-import { nodeNet } from '../../lazy-builtins.js';
+import { closeSync, read, writeSync } from 'node:fs';
 
 /** What SyncChannel uses of its transport: a net.Socket or stream.Duplex is one; so is FifoChannel. */
 export interface SyncStream {
@@ -17,8 +14,67 @@ export interface SyncStream {
   on(event: string, listener: (...args: any[]) => void): unknown;
   write(data: string): unknown;
   destroy(): unknown;
-  /** Blocks until some data comes; null at EOF; undefined when it cannot read synchronously (any more). */
-  readSync?(): string | null | undefined;
+}
+
+/** Emits `data` (strings once an encoding is set), then `end` at EOF or `error`, then `close`. */
+export class FifoReader extends EventEmitter {
+  private decoder: InstanceType<typeof TextDecoder> | undefined;
+  private started = false;
+  private pending = false;
+  private done = false;
+
+  /** `fd`: a blocking FIFO end, which this reader owns and closes. */
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  setEncoding(encoding: BufferEncoding): this {
+    this.decoder = new TextDecoder(encoding);
+    return this;
+  }
+
+  /** Starts reading, once. */
+  start(): void {
+    if (this.started || this.done) return;
+    this.started = true;
+    this.next(Buffer.allocUnsafe(65536));
+  }
+
+  private next(buf: Buffer): void {
+    this.pending = true;
+    read(this.fd, buf, 0, buf.length, null, (err, n) => {
+      this.pending = false;
+      if (this.done) return this.closeFd();
+      if (err && (err as NodeJS.ErrnoException).code === 'EINTR') return this.next(buf);
+      if (err || n === 0) return this.finish(err ?? undefined);
+      const chunk = buf.subarray(0, n);
+      this.emit('data', this.decoder ? this.decoder.decode(chunk, { stream: true }) : Buffer.from(chunk));
+      if (!this.done) this.next(buf);
+    });
+  }
+
+  private finish(err?: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.closeFd();
+    if (err) this.emit('error', err); else this.emit('end');
+    this.emit('close');
+  }
+
+  /** No more events. The fd is closed now, or when a pending read returns (its number is not reused before). */
+  destroy(): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.pending) this.closeFd();
+    setImmediate(() => this.emit('close'));
+  }
+
+  private closed = false;
+  private closeFd(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
 }
 
 /** Writes all of `data` to a blocking fd. */
@@ -27,28 +83,30 @@ function writeAll(fd: number, data: string): void {
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off);
 }
 
-/** Reads from `readFd` and writes to `writeFd`: FIFO ends of ours alone, both opened blocking. */
+/**
+ * The sync channel: reads `readFd` and writes `writeFd` (FIFO ends of ours alone, both blocking). Reading starts
+ * with the first write (nothing comes from the init before its config); `onStart` is called then too.
+ */
 export class FifoChannel extends EventEmitter implements SyncStream {
-  private reader: Socket | undefined;
-  private encoding: BufferEncoding | undefined;
-  private destroyed = false;
-  private started = false;
-  /** readSync's: a character split between two reads is completed by the next one. */
-  private decoder: InstanceType<typeof TextDecoder> | undefined;
+  private readonly reader: FifoReader;
+  private writeFd: number | undefined;
 
-  /** `onRead`: called when reading starts, for whatever else should start then. */
-  constructor(private readonly readFd: number, private readonly writeFd: number, private readonly onRead?: () => void) {
+  constructor(readFd: number, writeFd: number, private readonly onStart?: () => void) {
     super();
+    this.writeFd = writeFd;
+    this.reader = new FifoReader(readFd);
+    for (const event of ['data', 'end', 'error', 'close']) this.reader.on(event, (...args: unknown[]) => this.emit(event, ...args));
+    // At exit, EOF for the init: it exits, and a read of ours still pending returns (see the top).
+    process.once('exit', () => this.closeWriter());
   }
 
   setEncoding(encoding: BufferEncoding): this {
-    this.encoding = encoding;
-    this.reader?.setEncoding(encoding);
+    this.reader.setEncoding(encoding);
     return this;
   }
 
   write(data: string): boolean {
-    if (this.destroyed) return false;
+    if (this.writeFd === undefined) return false;
     try {
       writeAll(this.writeFd, data);
     } catch (err) {
@@ -56,46 +114,19 @@ export class FifoChannel extends EventEmitter implements SyncStream {
       setImmediate(() => this.emit('error', err));
       return false;
     }
-    if (!this.started) {
-      this.started = true;
-      setImmediate(() => this.startReading());
-    }
+    this.reader.start();
+    this.onStart?.();
     return true;
   }
 
-  readSync(): string | null | undefined {
-    if (this.reader || this.destroyed) return undefined;
-    const buf = Buffer.allocUnsafe(65536);
-    for (;;) {
-      try {
-        const n = readSync(this.readFd, buf, 0, buf.length, null);
-        if (n === 0) return null;
-        this.decoder ??= new TextDecoder(this.encoding ?? 'utf-8');
-        return this.decoder.decode(buf.subarray(0, n), { stream: true });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EINTR') throw err;
-      }
-    }
-  }
-
-  private startReading(): void {
-    if (this.destroyed) return;
-    this.onRead?.();
-    const reader = new (nodeNet().Socket)({ fd: this.readFd, readable: true, writable: false });
-    if (this.encoding) reader.setEncoding(this.encoding);
-    for (const event of ['data', 'end', 'close', 'error']) reader.on(event, (...args: unknown[]) => this.emit(event, ...args));
-    this.reader = reader;
+  private closeWriter(): void {
+    if (this.writeFd === undefined) return;
+    closeSync(this.writeFd);
+    this.writeFd = undefined;
   }
 
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    closeSync(this.writeFd);
-    if (this.reader) {
-      this.reader.destroy(); // its `close` is ours
-    } else {
-      closeSync(this.readFd);
-      setImmediate(() => this.emit('close'));
-    }
+    this.closeWriter();
+    this.reader.destroy();
   }
 }

@@ -141,8 +141,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
       throw err;
     }
   }
-  // Without a network to attach, nothing else is pending: the launcher's channel may read `ready` synchronously.
-  await chan.expect('ready', { block: !networkPromise });
+  await chan.expect('ready');
   failAt('ready');
   const ptyMaster = ttyPair ? tty!.recvFds(ttyPair[0], 1).fds[0] : undefined;
   if (ttyPair && ptyMaster === undefined) throw new MyctrError('MYCTR_PROTOCOL', 'the init sent no terminal');

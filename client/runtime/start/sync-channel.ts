@@ -51,16 +51,8 @@ export class SyncChannel {
     return new Promise((resolve) => { this.waiter = resolve; });
   }
 
-  /**
-   * Awaits `type`; an `error` message becomes its MyctrError, EOF an init-died error. `block`: the caller has
-   * nothing else to wait for, so a transport that can read synchronously does (FifoChannel, before node:net).
-   */
-  async expect<T extends InitToParent['type']>(type: T, opts: { block?: boolean } = {}): Promise<Extract<InitToParent, { type: T }>> {
-    while (opts.block && !this.queue.length && !this.ended) {
-      const chunk = this.sock.readSync?.();
-      if (chunk === undefined) break; // the transport reads asynchronously only
-      if (chunk === null) this.finish(); else this.receive(chunk);
-    }
+  /** Awaits `type`; an `error` message becomes its MyctrError, EOF an init-died error. */
+  async expect<T extends InitToParent['type']>(type: T): Promise<Extract<InitToParent, { type: T }>> {
     const m = await this.next();
     this.log.debug({ sync: m?.type ?? 'EOF' }, 'sync: received');
     if (m === null) throw new MyctrError('MYCTR_INIT_DIED', `container init exited before \`${type}\``, { hint: 'run with --log-level debug for the init\'s log' });
