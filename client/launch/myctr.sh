@@ -76,8 +76,9 @@ myctr_start_early() {
     myctr_fifo=$XDG_RUNTIME_DIR/myctr-early.$$ myctr_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/myctr/code
   fi
   # The FIFOs: this shell opens them read-write (which never blocks) and keeps them for the CLI, which
-  # exec's here; stage 0 opens its ends by name before it unlinks them. So the CLI is the sync channel's
-  # only lasting writer and reader: once it is gone, at any moment, stage 0 and the init read EOF and exit.
+  # exec's here; stage 0 opens its ends by name, and the CLI unlinks them once it sees them held. So the CLI
+  # is the sync channel's only lasting writer and reader: once it is gone, at any moment, stage 0 and the
+  # init read EOF and exit.
   # The container's stdin (-i) goes through fd 7, as an asynchronous list's stdin is /dev/null.
   LC_ALL=C mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" 2>/dev/null || return 1
   { command exec 3<>"$myctr_fifo.in" 4<>"$myctr_fifo.out" 5<>"$myctr_fifo.exit" 7<&0; } 2>/dev/null || {
@@ -86,7 +87,6 @@ myctr_start_early() {
   }
   (
     exec 0<&7 7<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
-    LC_ALL=C rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
     # FIFOs of a command that was killed between its mkfifo and this point: their process is gone.
     for myctr_f in "${myctr_fifo%.*}".*.*; do
       myctr_p=${myctr_f%.*} myctr_p=${myctr_p##*.}

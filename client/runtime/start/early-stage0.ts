@@ -4,7 +4,9 @@
 // channel's two directions and the exit status that stage 0's shell writes (a Node process cannot waitpid()
 // a child that libuv did not spawn). They are reopened here one way each and the originals closed, so that
 // this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
-import { closeSync, constants, openSync, readFileSync, readlinkSync } from 'node:fs';
+// Their names are unlinked here too, once stage 0 holds its ends (the command's background shell did that
+// before, with one more fork and exec on the init's path).
+import { closeSync, constants, openSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { MyctrError } from '../errors.js';
 import type { IdMapPlan } from '../idmap.js';
@@ -25,15 +27,22 @@ export interface LauncherStage0 {
   exitFd: number;
   /** Our read-write copies of the FIFOs, closed once stage 0 holds its ends (takeLauncherStage0). */
   keepers: number[];
+  /** The FIFOs' names, unlinked once stage 0 holds its ends, or when stage 0 is killed, or at exit. */
+  names: string[];
 }
 
-/** Is fd `fd` of process `pid` the command's FIFO `which` for this process (myctr-early.<our pid>.<which>)? */
-function isLauncherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 'exit'): boolean {
+/** The path of fd `fd` of process `pid`, if it is the command's FIFO `which` for this process (myctr-early.<our pid>.<which>). */
+function launcherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 'exit'): string | undefined {
   try {
-    return readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/ \(deleted\)$/, '').endsWith(`/myctr-early.${process.pid}.${which}`);
+    const path = readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/ \(deleted\)$/, '');
+    return path.endsWith(`/myctr-early.${process.pid}.${which}`) ? path : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function isLauncherFifo(pid: number, fd: number, which: 'in' | 'out' | 'exit'): boolean {
+  return launcherFifo(pid, fd, which) !== undefined;
 }
 
 /** Opens FIFO fd `fd` of this process anew: blocking (fifo-channel.ts reads and writes it so), close-on-exec. */
@@ -61,12 +70,16 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
   const [pid, mapper] = named.split(' ').map(Number);
   const fds = LAUNCHER_FDS;
   const fifos = [fds.in, fds.out, fds.exit!] as const;
-  const ours = isLauncherFifo('self', fds.in, 'in') && isLauncherFifo('self', fds.out, 'out') && isLauncherFifo('self', fds.exit!, 'exit');
+  const found = [launcherFifo('self', fds.in, 'in'), launcherFifo('self', fds.out, 'out'), launcherFifo('self', fds.exit!, 'exit')];
+  const names = found.every((n) => n !== undefined) ? found as string[] : undefined;
   const valid = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n > 0);
-  if (!ours || pid === undefined || !valid(pid) || !valid(mapper)) {
+  if (!names || pid === undefined || !valid(pid) || !valid(mapper)) {
     kill(valid(pid) ? pid : undefined);
     kill(valid(mapper) ? mapper : undefined);
-    if (ours) for (const fd of fifos) closeSync(fd);
+    if (names) {
+      for (const fd of fifos) closeSync(fd);
+      unlinkNames(names);
+    }
     return undefined;
   }
   const l: LauncherStage0 = {
@@ -77,15 +90,30 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
     outFd: reopen(fds.out, 'r'),
     exitFd: reopen(fds.exit!, 'r'),
     keepers: fifos.map((fd) => reopen(fd, 'rw')),
+    names,
   };
   for (const fd of fifos) closeSync(fd);
+  // At exit, whatever happened: stage 0 goes (a no-op for the zombie it is after a run), so that our reads
+  // still pending on the thread pool see EOF (fifo-channel.ts); the names go, if still there.
+  process.once('exit', () => {
+    kill(l.pid);
+    unlinkNames(l.names);
+  });
   return l;
+}
+
+/** Unlinks the FIFOs' names (once: the list is emptied). Stage 0 holds its ends, or is killed, by then. */
+function unlinkNames(names: string[]): void {
+  for (const name of names.splice(0)) {
+    try { unlinkSync(name); } catch { /* gone already */ }
+  }
 }
 
 /** Ends what the command started: stage 0 and the mapper are killed, our FIFO ends closed. */
 export function discardLauncherStage0(l: LauncherStage0): void {
   kill(l.pid);
   kill(l.mapper);
+  unlinkNames(l.names);
   for (const fd of [l.inFd, l.outFd, l.exitFd]) closeSync(fd);
   closeKeepers(l);
 }
@@ -106,6 +134,7 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
       throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${l.pid}) is not running`);
     }
     await endsHeld(l.pid);
+    unlinkNames(l.names);
     closeKeepers(l);
     // Only once the map is written has the mapper read stage 0's request: until then the sync FIFO is its.
     if (idMap) await mapWritten(l.pid, idMap);
@@ -114,9 +143,6 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
     throw err;
   }
   const exit = launcherExit(l.exitFd);
-  // Our reads of the FIFOs block pool threads, which this process's exit joins: at exit, stage 0 goes (a no-op
-  // for the zombie it is after a run), so that they read EOF (fifo-channel.ts).
-  process.once('exit', () => kill(l.pid));
   return {
     child: new LauncherChild(l.pid, exit.status, exit.read) as unknown as ChildProcess,
     sync: new FifoChannel(l.outFd, l.inFd, exit.read),
