@@ -22,7 +22,18 @@ export function removeSync(path: string): void {
 
 /** `dir` is a directory (not a link to one): its entries, then itself. */
 function removeDir(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    // Unreadable, as overlayfs leaves its work/work (mode 000): rmdir needs only the parent's permission, and
+    // succeeds if it is empty. Otherwise the error is rmdir's (ENOTEMPTY), for the caller's fallback.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw err;
+    rmdirSync(dir);
+    return;
+  }
+  for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       removeDir(p);
