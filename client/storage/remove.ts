@@ -27,10 +27,14 @@ function removeDir(dir: string): void {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     // Unreadable, as overlayfs leaves its work/work (mode 000): rmdir needs only the parent's permission, and
-    // succeeds if it is empty. Otherwise the error is rmdir's (ENOTEMPTY), for the caller's fallback.
+    // succeeds if it is empty. If it is not, the readdir's EACCES is the error (for the caller's fallback).
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EACCES' && code !== 'EPERM') throw err;
-    rmdirSync(dir);
+    try {
+      rmdirSync(dir);
+    } catch {
+      throw err;
+    }
     return;
   }
   for (const e of entries) {
