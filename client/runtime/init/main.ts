@@ -78,8 +78,6 @@ function main(): void {
   if (first.type !== 'config') fail(new MyctrError('MYCTR_PROTOCOL', `expected config, got ${first.type}`));
   const config: InitConfig = first.config;
   if (config.nullStdin) nullStdin();
-  // Before the set-up ops: the host's file system is still in view (docs/ARCHITECTURE.md, "Start-up cost").
-  saveCodeCache();
   let terminal: number | undefined;
   try {
     const inUserns = (process.env.MYCTR_INIT_USERNS ?? '') === '1';
@@ -88,6 +86,9 @@ function main(): void {
       inUserns,
       failOp: config.failOp,
       log: (level, msg) => { if (level === 'warn' || config.debug) send({ type: 'log', level, msg }); },
+      // The code cache (written once) then holds the set-up ops' functions too, compiled lazily otherwise;
+      // after pivot_root the host's file system is out of view (docs/ARCHITECTURE.md, "Start-up cost").
+      beforePivot: saveCodeCache,
     });
     if (config.process.terminal) terminal = openContainerTerminal(TTY_FD);
   } catch (err) {

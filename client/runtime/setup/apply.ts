@@ -33,13 +33,21 @@ function hintFor(op: SetupOp, cause: unknown): string | undefined {
   return undefined;
 }
 
-export interface ApplyOptions { sys: Sys; log: SetupLog; inUserns: boolean; failOp?: number | undefined }
+export interface ApplyOptions {
+  sys: Sys;
+  log: SetupLog;
+  inUserns: boolean;
+  failOp?: number | undefined;
+  /** Called once before pivot_root, the last moment the host's file system is in view. */
+  beforePivot?: () => void;
+}
 
 export function applySetupOps(ops: readonly SetupOp[], o: ApplyOptions): void {
   ops.forEach((op, index) => {
     o.log('debug', `setup op ${index}: ${JSON.stringify(op)}`);
     try {
       if (index === o.failOp) throw new Error('test failure injected');
+      if (op.kind === 'pivot-root') o.beforePivot?.();
       applyOne(op, o);
     } catch (err) {
       throw new SetupOpError(index, op, err);
