@@ -43,9 +43,14 @@ interface Entry {
   kind: 'launched' | 'in-place';
   /** For `launched`: a module bundled alone as `<entry>.pre.cjs`, which the launcher runs first. */
   pre?: string;
+  /**
+   * For `launched`: command word → another entry, bundled as `<entry>.<word>.bundle.cjs`, which the launcher
+   * starts instead for that command (client/cli/run-main.ts: `run` alone, none of the other commands' code).
+   */
+  only?: Record<string, string>;
 }
 const ENTRIES: Entry[] = [
-  { file: 'client/cli/main.js', bundled: ['commander'], kind: 'launched', pre: 'client/cli/early-main.js' },
+  { file: 'client/cli/main.js', bundled: ['commander'], kind: 'launched', pre: 'client/cli/early-main.js', only: { run: 'client/cli/run-main.js' } },
   { file: 'client/runtime/init/main.js', bundled: [], kind: 'launched' },
   { file: 'client/runtime/supervisor/daemon/main.js', bundled: [], kind: 'in-place' },
 ];
@@ -137,10 +142,15 @@ async function bundle(entry: Entry): Promise<void> {
     await writeFile(input, await bundleText(input, input, 'esm', entry.bundled));
     return;
   }
-  const outfile = input.replace(/\.js$/, '.bundle.cjs');
-  const text = await bundleText(input, outfile, 'cjs', entry.bundled);
-  const key = createHash('sha256').update(text).digest('hex');
-  await writeFile(outfile, `${text}\n//# myctr-bundle ${key}\n`);
+  const keyed = async (from: string, outfile: string) => {
+    const text = await bundleText(from, outfile, 'cjs', entry.bundled);
+    const key = createHash('sha256').update(text).digest('hex');
+    await writeFile(outfile, `${text}\n//# myctr-bundle ${key}\n`);
+  };
+  await keyed(input, input.replace(/\.js$/, '.bundle.cjs'));
+  for (const [word, file] of Object.entries(entry.only ?? {})) {
+    await keyed(join(DIST, file), input.replace(/\.js$/, `.${word}.bundle.cjs`));
+  }
   if (entry.pre) {
     const pre = input.replace(/\.js$/, '.pre.cjs');
     await writeFile(pre, await bundleText(join(DIST, entry.pre), pre, 'cjs', []));

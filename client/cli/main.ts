@@ -5,4 +5,4 @@
 import { startEarlyInit } from './early-init.js';
 
 startEarlyInit(process.argv.slice(2));
-void import('./program.js').then(({ main }) => main());
+void Promise.all([import('./program.js'), import('./commands/index.js')]).then(([{ main }, { loadCommands }]) => main(loadCommands));

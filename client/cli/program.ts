@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { log, setLogLevel } from '../log.js';
 import { MyctrError, messageOf } from '../runtime/errors.js';
-import { loadCommands, type CommandModule } from './commands/index.js';
+import type { CommandModule } from './commands/index.js';
 
 const EXIT_FOR_CODE: Partial<Record<string, number>> = { MYCTR_CANNOT_EXECUTE: 126, MYCTR_COMMAND_NOT_FOUND: 127 };
 
@@ -42,9 +42,13 @@ export function buildProgram(modules: readonly CommandModule[], setExitCode: (co
   return program;
 }
 
-export async function main(): Promise<void> {
+/**
+ * Runs the CLI on process.argv with the command modules `load` gives for it: loadCommands (commands/index.ts)
+ * for the whole table (main.ts), `run` alone in the bundle of `myctr run` (run-main.ts).
+ */
+export async function main(load: (args: readonly string[]) => Promise<CommandModule[]>): Promise<void> {
   let exitCode = 0;
-  const program = buildProgram(await loadCommands(process.argv.slice(2)), (c) => { exitCode = c; });
+  const program = buildProgram(await load(process.argv.slice(2)), (c) => { exitCode = c; });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -79,8 +79,10 @@ function writeCache(file: string, script: vm.Script, label: string, key: string)
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, file);
+    // `<label>-<32 hex>-…` only: `cli-run-…` (the run bundle's) is not a build of `cli`.
+    const ours = new RegExp(`^${label}-[0-9a-f]{32}-`);
     for (const name of fs.readdirSync(path.dirname(file))) {
-      if (name.startsWith(`${label}-`) && !name.startsWith(`${label}-${key}-`)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+      if (ours.test(name) && !name.startsWith(`${label}-${key}-`)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
     }
   } catch {
     try { fs.unlinkSync(tmp); } catch { /* never written */ }
@@ -103,13 +105,25 @@ function launch(): void {
   else start(dir);
 }
 
+/**
+ * `<entry>.<command word>.bundle.cjs` where the build made one for the command being run (the CLI's for `run`,
+ * client/cli/run-main.ts: that command alone), else `<entry>.bundle.cjs`.
+ */
+function bundleFile(): { bundle: string; only?: string } {
+  const word = variant();
+  const only = __filename.replace(/\.cjs$/, `.${word}.bundle.cjs`);
+  if (word !== 'main' && fs.existsSync(only)) return { bundle: only, only: word };
+  return { bundle: __filename.replace(/\.cjs$/, '.bundle.cjs') };
+}
+
 function start(dir: string | undefined): void {
-  const bundle = __filename.replace(/\.cjs$/, '.bundle.cjs');
+  const { bundle, only } = bundleFile();
   // esbuild writes ASCII only (non-ASCII characters are escaped), so latin1 makes the same string, faster.
   const source = fs.readFileSync(bundle, 'latin1');
   const key = KEY_LINE.exec(source)?.[1];
-  // e.g. cli-<key>-run.v8: the bundle's directory names it (client/cli, client/runtime/init).
-  const label = path.basename(path.dirname(bundle));
+  // e.g. cli-<key>-run.v8: the bundle's directory names it (client/cli, client/runtime/init), and a
+  // one-command bundle its command (cli-run-<key>-run.v8).
+  const label = path.basename(path.dirname(bundle)) + (only ? `-${only}` : '');
   const shortKey = key?.slice(0, 32);
   const file = shortKey && dir ? path.join(dir, `${label}-${shortKey}-${variant()}.v8`) : undefined;
   const cached = readCache(file);

@@ -25,9 +25,9 @@ function entry(body: string, opts: { key?: boolean; pre?: string } = {}): { dir:
   return { dir, cache: join(work, String(n), 'cache') };
 }
 
-function writeBundle(dir: string, body: string, key: boolean): void {
+function writeBundle(dir: string, body: string, key: boolean, name = 'main.bundle.cjs'): void {
   const hash = createHash('sha256').update(body).digest('hex');
-  writeFileSync(join(dir, 'main.bundle.cjs'), key ? `${body}\n//# myctr-bundle ${hash}\n` : body);
+  writeFileSync(join(dir, name), key ? `${body}\n//# myctr-bundle ${hash}\n` : body);
 }
 
 /** Prints whether the cache was used, then exits with `code` (argv[2] is the command word). */
@@ -112,4 +112,22 @@ test('`<entry>.pre.cjs` runs first, and the bundle waits for its `settled` promi
   assert.equal(launch(later.dir, later.cache).pre, true);
   const failed = entry(REPORT, { pre: 'exports.settled = new Promise((_, j) => setTimeout(() => { globalThis.preRan = true; j(new Error(\'x\')); }, 50));' });
   assert.equal(launch(failed.dir, failed.cache).pre, true);
+});
+
+test('a one-command bundle `<entry>.<word>.bundle.cjs` is started for that command, with its own cache', () => {
+  const { dir, cache } = entry(REPORT);
+  writeBundle(dir, REPORT.replace('v * x', 'v - x'), true, 'main.run.bundle.cjs');
+  const run = launch(dir, cache, ['run']);
+  assert.deepEqual([run.file, run.work, run.used], [join(dir, 'main.run.bundle.cjs'), '-1,0,1', false]);
+  const ps = launch(dir, cache, ['ps']);
+  assert.deepEqual([ps.file, ps.work], [join(dir, 'main.bundle.cjs'), '2,4,6']);
+  // Each keeps its cache: writing one does not remove the other's as a stale build.
+  const files = readdirSync(cache).sort();
+  assert.equal(files.length, 2);
+  assert.match(files[0]!, /^cli-[0-9a-f]{32}-ps\.v8$/);
+  assert.match(files[1]!, /^cli-run-[0-9a-f]{32}-run\.v8$/);
+  assert.equal(launch(dir, cache, ['run']).used, true);
+  assert.equal(launch(dir, cache, ['ps']).used, true);
+  // --version has no command word: the whole bundle.
+  assert.equal(launch(dir, cache, ['--version']).file, join(dir, 'main.bundle.cjs'));
 });
