@@ -20,24 +20,20 @@ export function removeSync(path: string): void {
   else unlinkSync(path);
 }
 
-/** `dir` is a directory (not a link to one): its entries, then itself. */
+/**
+ * `dir` is a directory (not a link to one): rmdir at once, which is all an empty one needs (most of a record's:
+ * upper/, rootfs/, overlayfs's work/work, which is unreadable, mode 000); else its entries, then itself. A
+ * directory that is not empty and cannot be read fails with the readdir's EACCES (the caller's fallback).
+ */
 function removeDir(dir: string): void {
-  let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (err) {
-    // Unreadable, as overlayfs leaves its work/work (mode 000): rmdir needs only the parent's permission, and
-    // succeeds if it is empty. If it is not, the readdir's EACCES is the error (for the caller's fallback).
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw err;
-    try {
-      rmdirSync(dir);
-    } catch {
-      throw err;
-    }
+    rmdirSync(dir);
     return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
   }
-  for (const e of entries) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       removeDir(p);
