@@ -166,19 +166,24 @@ class LauncherChild extends StandInChild {
  * Resolves once stage 0 holds its FIFO ends: the exit FIFO in the shell `pid`, the sync FIFOs in the shell or,
  * once it has forked the init (at once without a user namespace), in the init, its only child.
  */
-async function endsHeld(pid: number): Promise<void> {
+function endsHeld(pid: number): Promise<void> {
   const fds = LAUNCHER_FDS;
   const sync = (p: number) => isLauncherFifo(p, fds.in, 'in') && isLauncherFifo(p, fds.out, 'out');
+  return whileStage0Lives(pid, new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) did not open its FIFOs`), () => {
+    if (!isLauncherFifo(pid, fds.exit!, 'exit')) return false;
+    if (sync(pid)) return true;
+    const kids = childrenOf(pid);
+    return kids.length === 1 && sync(kids[0]!);
+  });
+}
+
+/** Polls `done` every ms until it holds; rejects with `failure` when stage 0 `pid` is gone or after WAIT_MS. */
+async function whileStage0Lives(pid: number, failure: MyctrError, done: () => boolean): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const st = procStat(pid);
-    if (!st || isExited(st)) throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) is gone`);
-    if (isLauncherFifo(pid, fds.exit!, 'exit')) {
-      if (sync(pid)) return;
-      const kids = childrenOf(pid);
-      if (kids.length === 1 && sync(kids[0]!)) return;
-    }
-    if (Date.now() > deadline) throw new MyctrError('MYCTR_INIT_DIED', `the command's stage 0 (pid ${pid}) did not open its FIFOs`);
+    if (!st || isExited(st) || Date.now() > deadline) throw failure;
+    if (done()) return;
     await new Promise((r) => setTimeout(r, 1));
   }
 }
@@ -191,16 +196,10 @@ const mapText = (lines: IdMapPlan['uidMap']) => lines.map((l) => `${l.inner} ${l
 const normalize = (text: string) => text.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' ')).join('\n');
 
 async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
   let uid = '';
   let gid = '';
-  while (!(uid = readMap(pid, 'uid_map')) || !(gid = readMap(pid, 'gid_map'))) {
-    const st = procStat(pid);
-    if (!st || isExited(st) || Date.now() > deadline) {
-      throw new MyctrError('MYCTR_IDMAP', `the command wrote no id map for stage 0 (pid ${pid})`);
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }
+  await whileStage0Lives(pid, new MyctrError('MYCTR_IDMAP', `the command wrote no id map for stage 0 (pid ${pid})`),
+    () => (uid = readMap(pid, 'uid_map')) !== '' && (gid = readMap(pid, 'gid_map')) !== '');
   if (normalize(uid) !== mapText(plan.uidMap) || normalize(gid) !== mapText(plan.gidMap)) {
     throw new MyctrError('MYCTR_IDMAP', `the command's id map for stage 0 (pid ${pid}) is not the plan`);
   }
@@ -210,7 +209,7 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
  * The exit of the command's stage 0: the status line its shell writes on the exit FIFO, or EOF alone when the
  * shell was killed (by us: SIGKILL). The shell stays a zombie until this process exits; then PID 1 or the
  * nearest subreaper reaps it. `read` starts reading, with the channel's first message or a kill; a read
- * pending at exit returns once the shell is gone, which adoptEarlyStage0 sees to.
+ * pending at exit returns once the shell is gone, which takeLauncherStage0's exit handler sees to.
  */
 function launcherExit(fd: number): { status: Promise<ExitStatus>; read: () => void } {
   const exit = new FifoReader(fd).setEncoding('latin1');

@@ -22,6 +22,7 @@ export class FifoReader extends EventEmitter {
   private started = false;
   private pending = false;
   private done = false;
+  private closed = false;
 
   /** `fd`: a blocking FIFO end, which this reader owns and closes. */
   constructor(private readonly fd: number) {
@@ -69,7 +70,6 @@ export class FifoReader extends EventEmitter {
     setImmediate(() => this.emit('close'));
   }
 
-  private closed = false;
   private closeFd(): void {
     if (this.closed) return;
     this.closed = true;

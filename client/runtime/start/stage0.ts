@@ -65,11 +65,11 @@ export const LAUNCHER_FDS: Stage0Fds = { in: 3, out: 4, exit: 5, stdin: 6 };
 /**
  * The /bin/sh step between unshare and the program. With a user namespace it first asks for the map ("m" on
  * the sync channel; a line for the launcher's mapper) and waits for the parent's newline. With a pid
- * namespace it runs the program as a child (which becomes PID 1) and waits for it instead of exec'ing: util-linux `unshare --fork` turns a SIGKILLed
- * child into exit 1 (it fails to unblock SIGKILL before re-raising), while `wait` gives 128+N. The program's
- * stdin is passed through a spare fd because an asynchronous list's stdin is /dev/null; the shell then closes
- * its own copies of the sync fds and of fd 4 (a terminal socket) so that EOF on them still means "the program
- * exec'd".
+ * namespace it runs the program as a child (which becomes PID 1) and waits for it instead of exec'ing:
+ * util-linux `unshare --fork` turns a SIGKILLed child into exit 1 (it fails to unblock SIGKILL before
+ * re-raising), while `wait` gives 128+N. The program's stdin is passed through a spare fd because an
+ * asynchronous list's stdin is /dev/null; the shell then closes its own copies of the sync fds and of fd 4 (a
+ * terminal socket) so that EOF on them still means "the program exec'd".
  */
 export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean; adopt?: boolean; launcher?: boolean }): string {
   const f = o.launcher ? LAUNCHER_FDS : SOCKET_FDS;
