@@ -7,7 +7,7 @@ import { capNamesAll } from './caps-list.js';
 import { attachTerminal, forwardSignals } from './attach.js';
 import { bootId } from './container-store.js';
 import { CreateContainerError, MyctrError } from './errors.js';
-import { generateName } from './names.js';
+import { generateName, reserveContainerName } from './names.js';
 import { openCreateContext } from './create-context.js';
 import { RollbackStack } from './rollback.js';
 import { buildSpec, type RunOptions } from './spec.js';
@@ -55,7 +55,7 @@ export async function runContainer(imageRef: string, opts: RunOptions, log: Logg
     const staging = store.stageRecord(id);
     rollback.defer('remove the staged record', () => store.discardStaged(staging));
     failAt('dirs-created');
-    store.reserveName(spec.name, id);
+    reserveContainerName(store, spec, opts.name === undefined);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
     failAt('name-reserved');
     store.saveConfig(spec, staging);

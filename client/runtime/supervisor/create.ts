@@ -3,9 +3,9 @@
 import type { Logger } from '../../log.js';
 import { prepareNetwork } from '../../network/prepare.js';
 import { capNamesAll } from '../caps-list.js';
-import { ContainerStore, bootId } from '../container-store.js';
-import { CreateContainerError, MyctrError } from '../errors.js';
-import { generateName } from '../names.js';
+import { bootId } from '../container-store.js';
+import { CreateContainerError } from '../errors.js';
+import { generateName, reserveContainerName } from '../names.js';
 import { openCreateContext } from '../create-context.js';
 import { RollbackStack } from '../rollback.js';
 import { buildSpec, type ContainerSpec, type RunOptions } from '../spec.js';
@@ -39,7 +39,7 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
     // The record appears whole or not at all (container-store.ts has the ordering).
     const staging = store.stageRecord(id);
     rollback.defer('remove the staged record', () => store.discardStaged(staging));
-    reserveName(store, spec, opts.name === undefined);
+    reserveContainerName(store, spec, opts.name === undefined);
     rollback.defer('release name', () => store.releaseName(spec.name, id));
     store.saveConfig(spec, staging);
     store.saveState(id, { status: 'created', bootId: bootId() }, staging);
@@ -50,18 +50,4 @@ export async function createContainer(imageRef: string, opts: RunOptions, lo: Li
   }
   rollback.commit();
   return spec;
-}
-
-/** A generated name that is taken is drawn again (as Docker does); a name the user chose is an error. */
-function reserveName(store: ContainerStore, spec: ContainerSpec, generated: boolean): void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      store.reserveName(spec.name, spec.id);
-      return;
-    } catch (err) {
-      if (!generated || attempt >= 20 || !(err instanceof MyctrError && err.code === 'MYCTR_CONFLICT')) throw err;
-      // Past a few clashes the word list is crowded: add a digit, as Docker's namesgenerator retry does.
-      spec.name = attempt < 5 ? generateName() : `${generateName()}${attempt}`;
-    }
-  }
 }
