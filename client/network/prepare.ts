@@ -36,16 +36,20 @@ export async function prepareNetwork(input: {
   }
   const dup = findDuplicate(wanted);
   if (dup) throw new UsageError(`host port ${dup.hostPort}/${dup.protocol} is published twice`, 'give each -p its own host port');
-  const ports = await resolvePorts(wanted, { rootless: input.rootless, unprivilegedStart: unprivilegedPortStart() });
+  const ports = wanted.length ? await resolvePorts(wanted, { rootless: input.rootless, unprivilegedStart: unprivilegedPortStart() }) : [];
   if (input.mode === 'pasta' && !pastaInfo().features.mapGuestAddr && ports.some((p) => p.protocol === 'udp')) {
     input.log.warn('this pasta version does not return replies to published UDP ports; use --network slirp4netns for UDP');
   }
   const pasta = input.mode === 'pasta' ? pastaInfo().features : { dnsForward: false, mapGuestAddr: false };
   const hostResolv = readOr('/etc/resolv.conf') ?? '';
+  // The host's addresses and upstream servers only matter to the user-mode networks (dnsView); a plain run
+  // with --network none or host skips their reads.
+  const userMode = input.mode === 'slirp4netns' || input.mode === 'pasta';
   const view = dnsView({
     mode: input.mode, allowHostLoopback: req.allowHostLoopback, dnsSearch: req.dnsSearch,
-    hostResolv, upstreamResolv: readOr('/run/systemd/resolve/resolv.conf'),
-    hostAddress: hostAddress(), hostGateway: defaultGateway(), pasta,
+    hostResolv, upstreamResolv: userMode ? readOr('/run/systemd/resolve/resolv.conf') : undefined,
+    hostAddress: input.mode === 'slirp4netns' ? hostAddress() : undefined,
+    hostGateway: input.mode === 'pasta' ? defaultGateway() : undefined, pasta,
   });
   return { allowHostLoopback: req.allowHostLoopback, pastaArgs: req.pastaArgs, ports, ...view };
 }
