@@ -47,7 +47,6 @@ function fail(err: unknown): never {
 function messageReader(fd: number): () => ParentToInit {
   setNonBlocking(fd, false);
   const lines = new LineDecoder();
-  const text = new TextDecoder();
   const buf = Buffer.allocUnsafe(64 * 1024);
   const queue: ParentToInit[] = [];
   return () => {
@@ -60,7 +59,7 @@ function messageReader(fd: number): () => ParentToInit {
         process.exit(125);
       }
       if (n === 0) process.exit(125);
-      queue.push(...lines.push(text.decode(buf.subarray(0, n), { stream: true })) as ParentToInit[]);
+      queue.push(...lines.push(buf.subarray(0, n)) as ParentToInit[]);
     }
     return queue.shift()!;
   };
@@ -85,6 +84,7 @@ function main(): void {
       sys: linuxSys,
       inUserns,
       failOp: config.failOp,
+      debug: config.debug,
       log: (level, msg) => { if (level === 'warn' || config.debug) send({ type: 'log', level, msg }); },
       // The code cache (written once) then holds the set-up ops' functions too, compiled lazily otherwise;
       // after pivot_root the host's file system is out of view (docs/ARCHITECTURE.md, "Start-up cost").

@@ -212,13 +212,13 @@ async function mapWritten(pid: number, plan: IdMapPlan): Promise<void> {
  * pending at exit returns once the shell is gone, which takeLauncherStage0's exit handler sees to.
  */
 function launcherExit(fd: number): { status: Promise<ExitStatus>; read: () => void } {
-  const exit = new FifoReader(fd).setEncoding('latin1');
+  const exit = new FifoReader(fd);
   const status = new Promise<ExitStatus>((resolve) => {
-    let text = '';
-    exit.on('data', (chunk: string) => { text += chunk; });
+    const chunks: Buffer[] = [];
+    exit.on('data', (chunk: Buffer) => { chunks.push(chunk); });
     exit.on('error', () => undefined); // EOF or an error alike: the shell is gone
     exit.once('close', () => {
-      const line = /^(\d+)\n/.exec(text);
+      const line = /^(\d+)\n/.exec(Buffer.concat(chunks).toString('latin1'));
       resolve(line ? { code: Number(line[1]), signal: null } : { code: null, signal: 'SIGKILL' });
     });
   });

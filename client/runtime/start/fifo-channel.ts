@@ -8,17 +8,15 @@
 import { EventEmitter } from 'node:events';
 import { closeSync, read, writeSync } from 'node:fs';
 
-/** What SyncChannel uses of its transport: a net.Socket or stream.Duplex is one; so is FifoChannel. */
+/** What SyncChannel uses of its transport (bytes in, strings out): a net.Socket is one; so is FifoChannel. */
 export interface SyncStream {
-  setEncoding(encoding: BufferEncoding): unknown;
   on(event: string, listener: (...args: any[]) => void): unknown;
   write(data: string): unknown;
   destroy(): unknown;
 }
 
-/** Emits `data` (strings once an encoding is set), then `end` at EOF or `error`, then `close`. */
+/** Emits `data` (Buffers of its own), then `end` at EOF or `error`, then `close`. */
 export class FifoReader extends EventEmitter {
-  private decoder: InstanceType<typeof TextDecoder> | undefined;
   private started = false;
   private pending = false;
   private done = false;
@@ -27,11 +25,6 @@ export class FifoReader extends EventEmitter {
   /** `fd`: a blocking FIFO end, which this reader owns and closes. */
   constructor(private readonly fd: number) {
     super();
-  }
-
-  setEncoding(encoding: BufferEncoding): this {
-    this.decoder = new TextDecoder(encoding);
-    return this;
   }
 
   /** Starts reading, once. */
@@ -48,8 +41,7 @@ export class FifoReader extends EventEmitter {
       if (this.done) return this.closeFd();
       if (err && (err as NodeJS.ErrnoException).code === 'EINTR') return this.next(buf);
       if (err || n === 0) return this.finish(err ?? undefined);
-      const chunk = buf.subarray(0, n);
-      this.emit('data', this.decoder ? this.decoder.decode(chunk, { stream: true }) : Buffer.from(chunk));
+      this.emit('data', Buffer.from(buf.subarray(0, n))); // a copy: `buf` is read into again
       if (!this.done) this.next(buf);
     });
   }
@@ -98,11 +90,6 @@ export class FifoChannel extends EventEmitter implements SyncStream {
     for (const event of ['data', 'end', 'error', 'close']) this.reader.on(event, (...args: unknown[]) => this.emit(event, ...args));
     // At exit, EOF for the init: it exits, and a read of ours still pending returns (see the top).
     process.once('exit', () => this.closeWriter());
-  }
-
-  setEncoding(encoding: BufferEncoding): this {
-    this.reader.setEncoding(encoding);
-    return this;
   }
 
   write(data: string): boolean {

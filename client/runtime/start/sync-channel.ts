@@ -13,14 +13,13 @@ export class SyncChannel {
   private ended = false;
 
   constructor(private readonly sock: SyncStream, private readonly log: Logger) {
-    sock.setEncoding('utf8');
-    sock.on('data', (chunk: string) => this.receive(chunk));
+    sock.on('data', (chunk: Buffer) => this.receive(chunk));
     sock.on('end', () => this.finish());
     sock.on('close', () => this.finish());
     sock.on('error', () => this.finish());
   }
 
-  private receive(chunk: string): void {
+  private receive(chunk: Buffer): void {
     let msgs: unknown[];
     try { msgs = this.decoder.push(chunk); } catch (err) { this.log.warn({ err }, 'bad sync message'); this.finish(); return; }
     for (const m of msgs) this.deliver(m as InitToParent);

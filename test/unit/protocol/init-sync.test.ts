@@ -58,6 +58,25 @@ test('an incomplete trailing line is held back; empty lines are skipped', () => 
   assert.deepEqual(dec.push('\n'), [{ type: 'start' }]);
 });
 
+test('bytes: a character split across chunks, and a read buffer reused between pushes', () => {
+  const dec = new LineDecoder();
+  const bytes = Buffer.from(encodeLine({ type: 'log', level: 'warn', msg: 'été ✓' }));
+  const reused = Buffer.alloc(bytes.length);
+  const out: unknown[] = [];
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = bytes.copy(reused, 0, i, Math.min(i + 3, bytes.length));
+    out.push(...dec.push(reused.subarray(0, n)));
+    reused.fill(0x7b); // what the next read would overwrite
+  }
+  assert.deepEqual(out, [{ type: 'log', level: 'warn', msg: 'été ✓' }]);
+});
+
+test('the limit counts bytes, not characters', () => {
+  const line = `{"type":"log","msg":"${'é'.repeat(20)}"}`; // 43 characters, 63 bytes
+  assert.throws(() => new LineDecoder(50).push(`${line}\n`), /over 50 bytes/);
+  assert.equal(new LineDecoder(63).push(`${line}\n`).length, 1);
+});
+
 test('a line that is not JSON throws', () => {
   assert.throws(() => new LineDecoder().push('not json\n'), SyntaxError);
 });

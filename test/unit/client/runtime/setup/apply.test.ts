@@ -19,11 +19,11 @@ function scratch(t: TestContext): string {
   return dir;
 }
 
-function run(ops: SetupOp[], sys: RecordingSys, inUserns = true) {
+function run(ops: SetupOp[], sys: RecordingSys, inUserns = true, debug = true) {
   const logs: [string, string][] = [];
   const log: SetupLog = (level, msg) => { logs.push([level, msg]); };
   let error: unknown;
-  try { applySetupOps(ops, { sys, log, inUserns }); } catch (err) { error = err; }
+  try { applySetupOps(ops, { sys, log, inUserns, debug }); } catch (err) { error = err; }
   return { logs, error };
 }
 
@@ -86,6 +86,16 @@ test('a small plan makes the expected calls in order and does its filesystem wor
   assert.equal(readFileSync(join(r, 'etc/hosts'), 'utf8'), '', 'the mount point is created empty, not copied');
   assert.equal(readlinkSync(join(r, 'dev/ptmx')), 'pts/ptmx');
   assert.equal(logs.filter(([l]) => l === 'debug').length, ops.length, 'one debug line per op');
+});
+
+test('without debug the ops are not logged one by one (nor their JSON built); notes of an op still are', (t) => {
+  const r = scratch(t);
+  const sys = new RecordingSys().failNth('mount', 1, 'EBUSY');
+  const { error, logs } = run([{ kind: 'cgroup2', target: `${r}/cg`, readonly: true }, { kind: 'mqueue', target: `${r}/mq` }], sys, true, false);
+  assert.equal(error, undefined);
+  assert.equal(logs.filter(([, msg]) => msg.startsWith('setup op ')).length, 0);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0]![1], /cgroup2 not mounted: .*EBUSY/);
 });
 
 test('failing the 3rd mount with EPERM → SetupOpError(index 3) with code, message and hint; nothing runs after', (t) => {

@@ -24,28 +24,30 @@ function fifo(mode: 'r' | 'w'): { ours: number; peer: number } {
   return { ours, peer };
 }
 
-function events(r: FifoReader | FifoChannel): Promise<{ data: string[]; end: boolean; error: boolean }> {
-  const seen = { data: [] as string[], end: false, error: false };
-  r.on('data', (s: string) => seen.data.push(s));
+function events(r: FifoReader | FifoChannel): Promise<{ data: Buffer[]; end: boolean; error: boolean }> {
+  const seen = { data: [] as Buffer[], end: false, error: false };
+  r.on('data', (b: Buffer) => seen.data.push(b));
   r.on('end', () => { seen.end = true; });
   r.on('error', () => { seen.error = true; });
   return new Promise((resolve) => r.on('close', () => resolve(seen)));
 }
 
-test('a reader yields the data as strings, then end and close at EOF', async () => {
+test('a reader yields the bytes of each read as a Buffer of its own, then end and close at EOF', async () => {
   const f = fifo('r');
-  const r = new FifoReader(f.ours).setEncoding('utf8');
+  const r = new FifoReader(f.ours);
   const seen = events(r);
   r.start();
   r.start(); // once
-  // "é" split between two writes: decoded whole.
+  // "é" split between two writes: two chunks, which join up to the bytes written.
   const bytes = Buffer.from('ready é\n');
   writeSync(f.peer, bytes.subarray(0, 7));
   await new Promise((res) => setTimeout(res, 20));
   writeSync(f.peer, bytes.subarray(7));
   closeSync(f.peer);
   const s = await seen;
-  assert.equal(s.data.join(''), 'ready é\n');
+  assert.equal(s.data.length, 2, 'one chunk per read');
+  assert.deepEqual(s.data[0], bytes.subarray(0, 7), 'the first chunk kept its bytes through the second read (the read buffer is reused)');
+  assert.equal(Buffer.concat(s.data).toString(), 'ready é\n');
   assert.deepEqual([s.end, s.error], [true, false]);
 });
 
@@ -54,7 +56,6 @@ test('the channel writes at once, reads only from its first write on, and passes
   const fromInit = fifo('r');
   let started = 0;
   const ch = new FifoChannel(fromInit.ours, toInit.ours, () => { started++; });
-  ch.setEncoding('utf8');
   const seen = events(ch);
   assert.equal(started, 0);
   assert.equal(ch.write('{"type":"config"}\n'), true);
@@ -64,7 +65,7 @@ test('the channel writes at once, reads only from its first write on, and passes
   writeSync(fromInit.peer, '{"type":"ready"}\n');
   closeSync(fromInit.peer); // the init's execve: EOF
   const s = await seen;
-  assert.deepEqual(s.data, ['{"type":"ready"}\n']);
+  assert.equal(Buffer.concat(s.data).toString(), '{"type":"ready"}\n');
   assert.equal(s.end, true);
   ch.destroy();
   assert.equal(ch.write('late'), false);
