@@ -1,7 +1,7 @@
 #!/bin/sh
 # myctr: the command (package.json `bin`), made into dist/client/cli/myctr by scripts/bundle.ts.
 # It runs the CLI, `node main.cjs "$@"` beside it. For a foreground `myctr run` it first starts the container's
-# stage 0 in the background, as the CLI would (setsid → setpriv → unshare → sh → the container init), so that
+# stage 0 in the background, as the CLI would (setpriv → unshare → sh → the container init), so that
 # the init's Node start-up runs beside the CLI's instead of after it (docs/ARCHITECTURE.md, "Start-up cost").
 # Stage 0 and the CLI share three FIFOs, unlinked as soon as both hold them: the sync channel's two
 # directions and stage 0's exit status. The CLI adopts stage 0 (MYCTR_EARLY_STAGE0 names it and, rootless,
@@ -97,7 +97,7 @@ myctr_start_early() {
     # that the CLI would pass (cacheDir() in client/launch/bundle-launcher.cts: the init, uid 0, cannot tell).
     exec env -i PATH="$PATH" MYCTR_INIT_USERNS=$myctr_userns MYCTR_INIT_SYNC_OUT=4 \
       MYCTR_CODE_CACHE="${MYCTR_CODE_CACHE:-$myctr_cache}" \
-      setsid setpriv --pdeathsig KILL -- unshare $myctr_ns -- \
+      setpriv --pdeathsig KILL -- unshare $myctr_ns -- \
       /bin/sh -c "$myctr_script" myctr-stage0 "$myctr_node" "$myctr_dir/../runtime/init/main.cjs"
   ) &
   MYCTR_EARLY_STAGE0=$!

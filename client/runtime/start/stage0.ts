@@ -73,10 +73,14 @@ export const LAUNCHER_FDS: Stage0Fds = { in: 3, out: 4, exit: 5, stdin: 6 };
  */
 export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; keepSync: boolean; adopt?: boolean; launcher?: boolean }): string {
   const f = o.launcher ? LAUNCHER_FDS : SOCKET_FDS;
+  // The launcher's stage 0 stays in the caller's session (no setsid exec: ~3 ms before the init's Node starts),
+  // so its shell ignores the terminal's hangup and job-control stops; the init makes its own session before
+  // the exec (finalize.ts), and SIGINT and SIGQUIT are ignored in an asynchronous list already.
+  const session = o.launcher ? "trap '' HUP TSTP TTIN TTOU; " : '';
   const syncFds = [...new Set([f.in, f.out])];
   const closeSync = syncFds.map((n) => `${n}>&-`).join(' ');
   // The launcher's mapper is a shell, whose `read` wants a whole line.
-  const map = o.mapRequest ? `printf ${o.launcher ? "'m\\n'" : 'm'} >&${f.out} && read -r _ <&${f.in} || exit 125; ` : '';
+  const map = session + (o.mapRequest ? `printf ${o.launcher ? "'m\\n'" : 'm'} >&${f.out} && read -r _ <&${f.in} || exit 125; ` : '');
   if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : `exec ${closeSync} && exec "$@"`);
   const syncForChild = o.keepSync ? '' : ` ${closeSync}`;
   const exitForChild = f.exit !== undefined ? ` ${f.exit}>&-` : '';

@@ -32,10 +32,19 @@ describe('stage0Script', () => {
   test('the command\'s FIFOs: a map request line, the program\'s status on fd 5', () => {
     assert.deepEqual(LAUNCHER_FDS, { in: 3, out: 4, exit: 5, stdin: 6 });
     const script = stage0Script({ mapRequest: true, pidNamespace: true, keepSync: true, launcher: true });
-    assert.match(script, /^printf 'm\\n' >&4 && read -r _ <&3 \|\| exit 125; /);
+    assert.match(script, /^trap '' HUP TSTP TTIN TTOU; printf 'm\\n' >&4 && read -r _ <&3 \|\| exit 125; /);
     const r = runLauncherScript(script, 'echo ran; exit 7', true);
     assert.equal(r.out, 'ran\n');
     assert.equal(r.exit, '7', 'the status line is the program\'s exit code');
+  });
+
+  test('the command\'s stage 0 (in the caller\'s session) outlives a hangup and reports the status', () => {
+    const script = stage0Script({ mapRequest: false, pidNamespace: true, keepSync: true, launcher: true });
+    // The program hangs its parent, the stage-0 shell, up (as a closing terminal would), then exits 4.
+    const r = runLauncherScript(script, 'kill -HUP $PPID; sleep 0.1; exit 4', false);
+    assert.equal(r.exit, '4', 'the shell ignored SIGHUP and wrote the status');
+    const cli = stage0Script({ mapRequest: false, pidNamespace: true, keepSync: true });
+    assert.doesNotMatch(cli, /trap/, 'the CLI\'s stage 0 has a session of its own (spawned detached)');
   });
 
   test('the command\'s FIFOs: a program killed by a signal reports 128+N; no map answer (EOF) is exit 125', () => {
