@@ -29,6 +29,12 @@ interface CodeCacheHook {
   /** Whether V8 took the cache that was read. */
   readonly used: boolean;
   save(): void;
+  /**
+   * For a process about to lose sight of the cache directory (the init's pivot_root) that will compile more
+   * before it can save: keeps the directory open, so that save() writes through it (`/proc/self/fd/N`) later,
+   * by the same user. Where it cannot, it saves now.
+   */
+  hold(): void;
 }
 
 function cacheDir(): string | undefined {
@@ -134,12 +140,26 @@ function start(dir: string | undefined): void {
   });
   const used = cached !== undefined && !script.cachedDataRejected;
   let saved = used || !file;
+  let held: { fd: number; euid: number | undefined } | undefined;
   const hook: CodeCacheHook = {
     used,
     save() {
       if (saved) return;
       saved = true;
-      writeCache(file!, script, label, shortKey!);
+      if (!held) return writeCache(file!, script, label, shortKey!);
+      // Another user now (the init switched to the container's) could not write there.
+      if (process.geteuid?.() === held.euid) writeCache(path.join(`/proc/self/fd/${held.fd}`, path.basename(file!)), script, label, shortKey!);
+      try { fs.closeSync(held.fd); } catch { /* closed */ }
+      held = undefined;
+    },
+    hold() {
+      if (saved || held) return;
+      try {
+        fs.mkdirSync(path.dirname(file!), { recursive: true, mode: 0o700 });
+        held = { fd: fs.openSync(path.dirname(file!), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY), euid: process.geteuid?.() };
+      } catch {
+        hook.save();
+      }
     },
   };
   (globalThis as Record<symbol, unknown>)[HOOK] = hook;

@@ -59,12 +59,14 @@ export function prepareExec(p: ProcessSpec, terminalFd: number | undefined): { p
 }
 
 /** Clears CLOEXEC on 0-2, marks every other fd CLOEXEC (fd 3 closing is the parent's "exec succeeded"), resets
- *  signal state (Node ignores SIGPIPE; ignored dispositions survive execve) and execs. Never returns. */
-export function execWorkload(path: string, args: string[], env: string[]): never {
+ *  signal state (Node ignores SIGPIPE; ignored dispositions survive execve) and execs. Never returns.
+ *  `beforeExec` runs last, when everything of this start but the execve has run (the code cache's moment). */
+export function execWorkload(path: string, args: string[], env: string[], beforeExec?: () => void): never {
   for (const fd of [0, 1, 2]) setCloexec(fd, false);
   closeRange(3, 0xffffffff, { cloexec: true });
   resetSignalDispositions();
   unblockAllSignals();
+  beforeExec?.();
   try {
     return execve(path, args, env);
   } catch (err) {

@@ -6,7 +6,7 @@ import { LineDecoder, encodeLine, type InitConfig, type InitToParent, type Paren
 import { linuxSys } from '../../../sys/sys.js';
 import { dup2, setNonBlocking } from '../../../sys/fd.js';
 import { setParentDeathSignal } from '../../../sys/process.js';
-import { saveCodeCache } from '../../launch/code-cache.js';
+import { holdCodeCache, saveCodeCache } from '../../launch/code-cache.js';
 import { MyctrError } from '../errors.js';
 import { applySetupOps } from '../setup/apply.js';
 import type { SetupOp } from '../setup/ops.js';
@@ -65,6 +65,11 @@ function messageReader(fd: number): () => ParentToInit {
   };
 }
 
+/** `-u` as the config has it ('' is the image's default, root): does the workload keep uid 0? */
+function runsAsRoot(user: string): boolean {
+  return /^(|0|root)(:.*)?$/.test(user);
+}
+
 /** A run without -i reads /dev/null, as Docker's; opened now, while the host's /dev is in view. */
 function nullStdin(): void {
   const fd = openSync('/dev/null', 'r');
@@ -86,9 +91,11 @@ function main(): void {
       failOp: config.failOp,
       debug: config.debug,
       log: (level, msg) => { if (level === 'warn' || config.debug) send({ type: 'log', level, msg }); },
-      // The code cache (written once) then holds the set-up ops' functions too, compiled lazily otherwise;
-      // after pivot_root the host's file system is out of view (docs/ARCHITECTURE.md, "Start-up cost").
-      beforePivot: saveCodeCache,
+      // The code cache (written once) should hold the functions of the set-up and of the exec too, compiled
+      // lazily otherwise; after pivot_root the host's file system is out of view, so its directory is held
+      // open and the cache written just before the execve. A container user other than root could not
+      // write there then: for one, it is written now (docs/ARCHITECTURE.md, "Start-up cost").
+      beforePivot: runsAsRoot(config.process.user) ? holdCodeCache : saveCodeCache,
     });
     if (config.process.terminal) terminal = openContainerTerminal(TTY_FD);
   } catch (err) {
@@ -109,7 +116,7 @@ function main(): void {
   if (second.type !== 'start') fail(new MyctrError('MYCTR_PROTOCOL', `expected start, got ${second.type}`));
   if (!target) fail(notExecutable);
   try {
-    execWorkload(target.path, config.process.args, target.env);
+    execWorkload(target.path, config.process.args, target.env, saveCodeCache);
   } catch (err) {
     fail(err);
   }

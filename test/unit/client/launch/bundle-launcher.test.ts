@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -130,4 +130,28 @@ test('a one-command bundle `<entry>.<word>.bundle.cjs` is started for that comma
   assert.equal(launch(dir, cache, ['ps']).used, true);
   // --version has no command word: the whole bundle.
   assert.equal(launch(dir, cache, ['--version']).file, join(dir, 'main.bundle.cjs'));
+});
+
+test('hold() keeps the cache directory open: save() writes through it after its path is gone', () => {
+  // As the init: hold before pivot_root (here: the directory is renamed away), save later.
+  const body = `const fs = require('node:fs');
+const hook = globalThis[Symbol.for('myctr.codeCache')];
+if (process.env.CACHE_DIR) { // the first start; the next one only reports
+  hook.hold();
+  fs.renameSync(process.env.CACHE_DIR, process.env.CACHE_DIR + '.moved');
+  hook.save();
+}
+process.stdout.write(JSON.stringify({ used: hook.used, work: '', file: __filename, pre: false }));
+process.exitCode = process.env.CACHE_DIR ? 1 : 0; // 1: no save at exit, only the one above`;
+  const { dir, cache } = entry(body);
+  const r = spawnSync(process.execPath, [join(dir, 'main.cjs'), 'init'], {
+    env: { ...process.env, MYCTR_CODE_CACHE: cache, CACHE_DIR: cache }, encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(existsSync(cache), false, 'the path is gone');
+  const files = readdirSync(`${cache}.moved`);
+  assert.equal(files.length, 1, 'written through the held directory');
+  assert.match(files[0]!, /^cli-[0-9a-f]{32}-init\.v8$/);
+  // The next start, with the directory back in place, takes that cache.
+  renameSync(`${cache}.moved`, cache);
+  assert.equal(launch(dir, cache, ['init']).used, true);
 });
