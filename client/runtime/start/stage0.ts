@@ -80,16 +80,18 @@ export function stage0Script(o: { mapRequest: boolean; pidNamespace: boolean; ke
   const syncFds = [...new Set([f.in, f.out])];
   const closeSync = syncFds.map((n) => `${n}>&-`).join(' ');
   // The launcher's mapper is a shell, whose `read` wants a whole line.
-  const map = session + (o.mapRequest ? `printf ${o.launcher ? "'m\\n'" : 'm'} >&${f.out} && read -r _ <&${f.in} || exit 125; ` : '');
-  if (!o.pidNamespace) return map + (o.keepSync ? 'exec "$@"' : `exec ${closeSync} && exec "$@"`);
+  const map = o.mapRequest ? `printf ${o.launcher ? "'m\\n'" : 'm'} >&${f.out} && read -r _ <&${f.in} || exit 125; ` : '';
+  // What every variant runs first: the launcher's traps, then the map request.
+  const prelude = session + map;
+  if (!o.pidNamespace) return prelude + (o.keepSync ? 'exec "$@"' : `exec ${closeSync} && exec "$@"`);
   const syncForChild = o.keepSync ? '' : ` ${closeSync}`;
   const exitForChild = f.exit !== undefined ? ` ${f.exit}>&-` : '';
   // Adopted: PID 1 waits for a newline on fd 3, sent once the shell is gone and PID 1 is the caller's child, so
   // that the parent-death signal the init arms first thing refers to the caller, not to the exiting shell.
-  if (o.adopt) return `${map}exec ${f.stdin}<&0; { read -r _ <&${f.in} || exit 125; exec "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}; } & printf '%s\\n' "$!" >&${f.out}; exit 0`;
+  if (o.adopt) return `${prelude}exec ${f.stdin}<&0; { read -r _ <&${f.in} || exit 125; exec "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}; } & printf '%s\\n' "$!" >&${f.out}; exit 0`;
   const closeOwn = [...new Set([...syncFds, 4])].map((n) => `${n}>&-`).join(' ');
   const report = f.exit !== undefined ? `; s=$?; printf '%s\\n' "$s" >&${f.exit}; exit "$s"` : '';
-  return `${map}exec ${f.stdin}<&0; "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}${exitForChild} & exec 0</dev/null ${closeOwn} ${f.stdin}<&-; wait $!${report}`;
+  return `${prelude}exec ${f.stdin}<&0; "$@" 0<&${f.stdin} ${f.stdin}<&-${syncForChild}${exitForChild} & exec 0</dev/null ${closeOwn} ${f.stdin}<&-; wait $!${report}`;
 }
 
 /**
