@@ -75,18 +75,24 @@ myctr_start_early() {
     myctr_ns='--user --mount --pid --uts --ipc --cgroup --net' myctr_userns=1 myctr_script=$myctr_stage0_userns
     myctr_fifo=$XDG_RUNTIME_DIR/myctr-early.$$ myctr_cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/myctr/code
   fi
+  # Rootless, the mapper stays to start one host-side program for the CLI (its network tool): two more FIFOs.
+  myctr_net=
+  [ "$myctr_userns" = 1 ] && myctr_net="$myctr_fifo.ncmd $myctr_fifo.nevt"
   # The FIFOs: this shell opens them read-write (which never blocks) and keeps them for the CLI, which
   # exec's here; stage 0 opens its ends by name, and the CLI unlinks them once it sees them held. So the CLI
   # is the sync channel's only lasting writer and reader: once it is gone, at any moment, stage 0 and the
   # init read EOF and exit.
   # The container's stdin (-i) goes through fd 7, as an asynchronous list's stdin is /dev/null.
-  LC_ALL=C mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" 2>/dev/null || return 1
-  { command exec 3<>"$myctr_fifo.in" 4<>"$myctr_fifo.out" 5<>"$myctr_fifo.exit" 7<&0; } 2>/dev/null || {
-    LC_ALL=C rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit"
+  # shellcheck disable=SC2086 # $myctr_net: two paths without spaces, or nothing
+  LC_ALL=C mkfifo -m 600 "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" $myctr_net 2>/dev/null || return 1
+  { command exec 3<>"$myctr_fifo.in" 4<>"$myctr_fifo.out" 5<>"$myctr_fifo.exit" 7<&0 &&
+    if [ -n "$myctr_net" ]; then command exec 8<>"$myctr_fifo.ncmd" 9<>"$myctr_fifo.nevt"; fi; } 2>/dev/null || {
+    # shellcheck disable=SC2086
+    LC_ALL=C rm -f "$myctr_fifo.in" "$myctr_fifo.out" "$myctr_fifo.exit" $myctr_net
     return 1
   }
   (
-    exec 0<&7 7<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
+    exec 0<&7 7<&- 8<&- 9<&- 3<"$myctr_fifo.in" 4>"$myctr_fifo.out" 5>"$myctr_fifo.exit"
     # FIFOs of a command that was killed between its mkfifo and this point: their process is gone.
     for myctr_f in "${myctr_fifo%.*}".*.*; do
       myctr_p=${myctr_f%.*} myctr_p=${myctr_p##*.}
@@ -105,12 +111,21 @@ myctr_start_early() {
     # The mapper answers stage 0's map request ("m" line) with the map written, or kills it. The CLI reads
     # the sync FIFO only once the map is there, so this is the request's only reader. Its own ends of the
     # FIFOs go one way each (reopened), so that it reads EOF when stage 0 is gone; it dies with the CLI.
+    # Then it closes stage 0's FIFOs and waits for one line on the command FIFO (fd 8): a file for stderr and
+    # the argv of a program to exec, in words without spaces (client/runtime/start/host-spawner.ts), or
+    # nothing (EOF) and it exits. The program gets the command FIFO as fd 3 (EOF once the CLI is gone) and the
+    # event FIFO, which the CLI reads, as fd 4 (its ready fd, which slirp4netns closes once it wrote) and 5
+    # (kept for its lifetime: its exit is EOF there); SIGINT and SIGQUIT stay ignored, as in this background job.
     # shellcheck disable=SC2016 # expanded by the mapper's shell
     setpriv --pdeathsig KILL -- /bin/sh -c '
-      exec 4</proc/self/fd/4 3>/proc/self/fd/3 5>&-
+      exec 4</proc/self/fd/4 3>/proc/self/fd/3 5>&- 8</proc/self/fd/8 9>/proc/self/fd/9
       read -r _ <&4 || exit 1
       newuidmap "$1" $2 2>/dev/null & p=$!
-      if newgidmap "$1" $3 2>/dev/null && wait "$p"; then echo >&3; else kill -9 "$1"; fi' \
+      if newgidmap "$1" $3 2>/dev/null && wait "$p"; then echo >&3; else kill -9 "$1"; exit 1; fi
+      exec 3>&- 4<&-
+      read -r e c <&8 && [ -n "$c" ] || exit 0
+      set -f
+      exec $c >/dev/null 2>"$e" 3<&8 4>&9 5>&9 8<&- 9>&-' \
       myctr-mapper "$MYCTR_EARLY_STAGE0" "$myctr_umap" "$myctr_gmap" </dev/null 7<&- &
     MYCTR_EARLY_STAGE0="$MYCTR_EARLY_STAGE0 $!"
   fi

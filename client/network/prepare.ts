@@ -13,6 +13,7 @@ import { exposedToPublish, findDuplicate, mergePublish } from './ports.js';
 import { attachSlirp4netns } from './slirp4netns.js';
 import { pastaInfo, unprivilegedPortStart } from './tools.js';
 import type { NetworkHandle } from './handle.js';
+import type { HostSpawner } from '../runtime/start/host-spawner.js';
 import { emptyNetworkRequest, type NetworkMode, type NetworkRequest, type NetworkSettings } from './types.js';
 
 export async function prepareNetwork(input: {
@@ -56,9 +57,13 @@ export async function prepareNetwork(input: {
 
 /** The start sequence's attachNetwork hook for user-mode modes; undefined for none/host. */
 export function networkAttacher(mode: NetworkMode, net: NetworkSettings, o: { runDir: string; runRoot: string; id: string; rootless: boolean; log: Logger }):
-  ((nsPid: number) => Promise<NetworkHandle>) | undefined {
+  ((nsPid: number, spawner?: HostSpawner) => Promise<NetworkHandle>) | undefined {
   if (mode === 'slirp4netns') {
-    return (nsPid) => attachSlirp4netns(nsPid, { socketDir: join(o.runRoot, 'net'), name: o.id.slice(0, 16), userns: o.rootless, net });
+    return (nsPid, spawner) => {
+      const attached = attachSlirp4netns(nsPid, { socketDir: join(o.runRoot, 'net'), name: o.id.slice(0, 16), userns: o.rootless, net, spawner });
+      if (spawner) o.log.debug(spawner.used ? 'slirp4netns: started by the myctr command\'s mapper' : 'slirp4netns: started by the CLI');
+      return attached;
+    };
   }
   if (mode === 'pasta') return (nsPid) => attachPasta(nsPid, { runDir: o.runDir, userns: o.rootless, net });
   return undefined;

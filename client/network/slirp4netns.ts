@@ -1,7 +1,8 @@
 // Attaches slirp4netns to a container's network namespace: tap0 configured (10.0.2.100/24, gateway 10.0.2.2,
 // DNS 10.0.2.3), ports published through its API socket. Its lifetime is tied to an exit fd we hold: closing
-// it (stop(), or our death) makes slirp4netns quit, so a killed CLI leaves no slirp4netns behind.
-import type { ChildProcess } from 'node:child_process';
+// it (stop(), or our death) makes slirp4netns quit, so a killed CLI leaves no slirp4netns behind. It is
+// spawned by this process, or exec'd by the `myctr` command's mapper when the command left one (a rootless
+// foreground run): that saves this process a fork on the way to the workload's start (host-spawner.ts).
 import { mkdirSync } from 'node:fs';
 import { removeSync } from '../storage/remove.js';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import type { PortForwarder } from './port-forwarder/host.js';
 import { isLoopbackTcp } from './ports.js';
 import { SLIRP } from './dns.js';
 import { childProcess } from '../lazy-builtins.js';
+import type { HostProgram, HostSpawner } from '../runtime/start/host-spawner.js';
+import { readOr } from './host-net.js';
 
 export function slirpArgv(o: { nsPid: number; userns: boolean; allowHostLoopback: boolean; apiSocket: string }): string[] {
   return [
@@ -28,21 +31,60 @@ export function slirpArgv(o: { nsPid: number; userns: boolean; allowHostLoopback
   ];
 }
 
-/** Resolves once slirp4netns wrote to the ready fd; rejects with its stderr if it exits first. */
-function waitReady(child: ChildProcess, stderr: () => string): Promise<void> {
-  const ready = child.stdio[4] as Socket;
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      const lines = stderr().trim().split('\n').filter((l) => l && !/experimental|^sent tapfd|^received tapfd/.test(l));
-      const why = lines.slice(-2).join('; ') || `exit ${code ?? signal}`;
-      reject(new NetworkError(`slirp4netns failed: ${why}`, 'run with --log-level debug for details, or use --network pasta|none'));
-    };
-    child.once('exit', onExit);
-    ready.once('data', () => { child.off('exit', onExit); ready.destroy(); resolve(); });
-  });
+/** slirp4netns running for a container, however it was started. */
+interface SlirpProcess {
+  pids(): number[];
+  /** Resolves once it wrote to its ready fd; rejects when it exits (or fails to start) first. */
+  ready: Promise<void>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Closes its exit fd; resolves once it exited (SIGKILLed after 2 s). */
+  stop(): Promise<void>;
 }
 
-export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; name: string; userns: boolean; net: NetworkSettings }): Promise<NetworkHandle> {
+/** Spawned by this process: fd 3 is the exit fd (EOF when we close our end or die), fd 4 the ready fd. */
+function spawnSlirp(path: string, argv: string[]): SlirpProcess {
+  const child = childProcess().spawn(path, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (b: Buffer) => { err += b.toString(); if (err.length > 8192) err = err.slice(-4096); });
+  const readyFd = child.stdio[4] as Socket;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`exit ${code ?? signal}`)));
+    readyFd.once('data', () => { readyFd.destroy(); resolve(); });
+  });
+  ready.catch(() => undefined); // awaited by the caller; no unhandled rejection if it stops first
+  return {
+    pids: () => (child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [child.pid] : []),
+    ready,
+    stderr: () => err,
+    async stop() {
+      (child.stdio[3] as Socket | null)?.destroy();
+      await stopChild(child, 2000);
+    },
+  };
+}
+
+/** Exec'd by the `myctr` command's mapper for us (host-spawner.ts), with the same fds 3 and 4. */
+function slirpFromLauncher(program: HostProgram, stderrFile: string): SlirpProcess {
+  let running = true;
+  void program.exited.then(() => { running = false; });
+  return {
+    pids: () => (running ? [program.pid] : []),
+    ready: program.ready,
+    stderr: () => readOr(stderrFile) ?? '',
+    stop: () => program.stop(2000),
+  };
+}
+
+/** The error for a slirp4netns that did not get ready: the last lines of its stderr, or `why`. */
+function slirpFailure(stderr: string, why: unknown): NetworkError {
+  const lines = stderr.trim().split('\n').filter((l) => l && !/experimental|^sent tapfd|^received tapfd/.test(l));
+  const detail = lines.slice(-2).join('; ') || (why instanceof Error ? why.message : String(why));
+  return new NetworkError(`slirp4netns failed: ${detail}`, 'run with --log-level debug for details, or use --network pasta|none');
+}
+
+export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; name: string; userns: boolean; net: NetworkSettings; spawner?: HostSpawner | undefined }): Promise<NetworkHandle> {
   const info = slirp4netnsInfo();
   if (info.problem || !info.path) {
     throw new NetworkError(info.problem ?? 'slirp4netns is not installed', 'install it (`apt-get install slirp4netns`), or use --network pasta|none');
@@ -57,27 +99,22 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
   }
   removeSync(apiSocket);
   const argv = slirpArgv({ nsPid, userns: o.userns, allowHostLoopback: o.net.allowHostLoopback, apiSocket });
-  // fd 3: exit fd (EOF when we close our end or die); fd 4: ready fd. Both are socketpairs from Node.
-  const child = childProcess().spawn(info.path, argv, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr?.on('data', (b: Buffer) => { err += b.toString(); if (err.length > 8192) err = err.slice(-4096); });
+  const stderrFile = join(o.socketDir, `${o.name}.err`);
+  const program = o.spawner?.exec([info.path, ...argv], stderrFile);
+  const slirp = program ? slirpFromLauncher(program, stderrFile) : spawnSlirp(info.path, argv);
   let forwarder: PortForwarder | undefined;
   const handle: NetworkHandle = {
     kind: 'slirp4netns',
-    pids: () => [
-      ...(child.pid !== undefined && child.exitCode === null && child.signalCode === null ? [child.pid] : []),
-      ...(forwarder?.pid() !== undefined ? [forwarder.pid()!] : []),
-    ],
+    pids: () => [...slirp.pids(), ...(forwarder?.pid() !== undefined ? [forwarder.pid()!] : [])],
     ports: o.net.ports,
     async stop() {
       await forwarder?.stop();
-      (child.stdio[3] as Socket | null)?.destroy();
-      await stopChild(child, 2000);
+      await slirp.stop();
       removeSync(apiSocket);
+      if (program) removeSync(stderrFile);
     },
   };
   try {
-    await new Promise<void>((resolve, reject) => { child.once('spawn', resolve); child.once('error', reject); });
     // TCP ports on a host loopback address skip libslirp (port-forwarder/host.ts). Loaded only when needed: it
     // brings the FFI into this process.
     const loopback = o.net.ports.filter(isLoopbackTcp);
@@ -85,7 +122,7 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
       const { startPortForwarder } = await import('./port-forwarder/host.js');
       forwarder = await startPortForwarder(nsPid, { userns: o.userns, ports: loopback, label: apiSocket, ifaceAddr: SLIRP.guest });
     }
-    await waitReady(child, () => err);
+    await slirp.ready.catch((err: unknown) => { throw slirpFailure(slirp.stderr(), err); });
     for (const p of o.net.ports) if (!isLoopbackTcp(p)) await addHostFwd(apiSocket, p);
   } catch (e) {
     await handle.stop();

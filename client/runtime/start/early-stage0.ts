@@ -6,6 +6,8 @@
 // this process is the channel's only lasting end on its side: stage 0 and the init read EOF once it is gone.
 // Their names are unlinked here too, once stage 0 holds its ends (the command's background shell did that
 // before, with one more fork and exec on the init's path).
+// Rootless, the command's mapper stays to exec the run's network tool for this process (host-spawner.ts): two
+// more FIFOs, fds 8 and 9, taken here the same way.
 import { closeSync, constants, openSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { MyctrError } from '../errors.js';
@@ -13,6 +15,7 @@ import type { IdMapPlan } from '../idmap.js';
 import { childrenOf, isExited, procStat } from '../proc.js';
 import { LAUNCHER_FDS, StandInChild, type ExitStatus, type Stage0 } from './stage0.js';
 import { FifoChannel, FifoReader } from './fifo-channel.js';
+import { HostSpawner, SPAWNER_FDS } from './host-spawner.js';
 
 /** How long stage 0 may take to open its FIFOs and the mapper to write the id map (~60 ms of head start). */
 const WAIT_MS = 2000;
@@ -25,6 +28,8 @@ export interface LauncherStage0 {
   inFd: number;
   outFd: number;
   exitFd: number;
+  /** With the mapper: our ends of its command FIFO (we write) and event FIFO (we read). */
+  spawner?: { cmdFd: number; evtFd: number };
   /** Our read-write copies of the FIFOs, closed once stage 0 holds its ends (takeLauncherStage0). */
   keepers: number[];
   /** The FIFOs' names, unlinked once stage 0 holds its ends, or when stage 0 is killed, or at exit. */
@@ -32,7 +37,9 @@ export interface LauncherStage0 {
 }
 
 /** The path of fd `fd` of process `pid`, if it is the command's FIFO `which` for this process (myctr-early.<our pid>.<which>). */
-function launcherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 'exit'): string | undefined {
+type FifoName = 'in' | 'out' | 'exit' | 'ncmd' | 'nevt';
+
+function launcherFifo(pid: number | 'self', fd: number, which: FifoName): string | undefined {
   try {
     const path = readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/ \(deleted\)$/, '');
     return path.endsWith(`/myctr-early.${process.pid}.${which}`) ? path : undefined;
@@ -41,7 +48,7 @@ function launcherFifo(pid: number | 'self', fd: number, which: 'in' | 'out' | 'e
   }
 }
 
-function isLauncherFifo(pid: number, fd: number, which: 'in' | 'out' | 'exit'): boolean {
+function isLauncherFifo(pid: number, fd: number, which: FifoName): boolean {
   return launcherFifo(pid, fd, which) !== undefined;
 }
 
@@ -69,8 +76,12 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
   delete process.env.MYCTR_EARLY_STAGE0;
   const [pid, mapper] = named.split(' ').map(Number);
   const fds = LAUNCHER_FDS;
-  const fifos = [fds.in, fds.out, fds.exit!] as const;
-  const found = [launcherFifo('self', fds.in, 'in'), launcherFifo('self', fds.out, 'out'), launcherFifo('self', fds.exit!, 'exit')];
+  const wanted: [number, FifoName][] = [[fds.in, 'in'], [fds.out, 'out'], [fds.exit!, 'exit']];
+  // The mapper's FIFOs come with the mapper; without them it only writes the map (an older command).
+  const spawnerFifos: [number, FifoName][] = [[SPAWNER_FDS.cmd, 'ncmd'], [SPAWNER_FDS.evt, 'nevt']];
+  if (mapper !== undefined && spawnerFifos.every(([fd, which]) => launcherFifo('self', fd, which))) wanted.push(...spawnerFifos);
+  const fifos = wanted.map(([fd]) => fd);
+  const found = wanted.map(([fd, which]) => launcherFifo('self', fd, which));
   const names = found.every((n) => n !== undefined) ? found as string[] : undefined;
   const valid = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n > 0);
   if (!names || pid === undefined || !valid(pid) || !valid(mapper)) {
@@ -89,6 +100,7 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
     inFd: reopen(fds.in, 'w'),
     outFd: reopen(fds.out, 'r'),
     exitFd: reopen(fds.exit!, 'r'),
+    ...(fifos.length > 3 ? { spawner: { cmdFd: reopen(SPAWNER_FDS.cmd, 'w'), evtFd: reopen(SPAWNER_FDS.evt, 'r') } } : {}),
     keepers: fifos.map((fd) => reopen(fd, 'rw')),
     names,
   };
@@ -114,7 +126,7 @@ export function discardLauncherStage0(l: LauncherStage0): void {
   kill(l.pid);
   kill(l.mapper);
   unlinkNames(l.names);
-  for (const fd of [l.inFd, l.outFd, l.exitFd]) closeSync(fd);
+  for (const fd of [l.inFd, l.outFd, l.exitFd, ...(l.spawner ? [l.spawner.cmdFd, l.spawner.evtFd] : [])]) closeSync(fd);
   closeKeepers(l);
 }
 
@@ -147,6 +159,7 @@ export async function adoptEarlyStage0(l: LauncherStage0, idMap: IdMapPlan | und
     child: new LauncherChild(l.pid, exit.status, exit.read) as unknown as ChildProcess,
     sync: new FifoChannel(l.outFd, l.inFd, exit.read),
     fromLauncher: true,
+    ...(l.spawner && l.mapper !== undefined ? { spawner: new HostSpawner(l.mapper, l.spawner.cmdFd, l.spawner.evtFd) } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { spawnInit, type PrespawnedInit } from './init-process.js';
 import { SyncChannel, remoteError } from './sync-channel.js';
 import { childrenOf } from '../proc.js';
 import { failAt, failOpIndex } from './fail-point.js';
+import type { HostSpawner } from './host-spawner.js';
 
 export interface LaunchInput {
   spec: ContainerSpec;
@@ -29,9 +30,10 @@ export interface LaunchInput {
   /**
    * Attaches networking to the new network namespace, given a host pid that lives in it (the stage-0
    * process). Runs while the init sets up the rootfs; awaited before the workload may start. The returned
-   * handle is stopped when the container exits; the caller registers that.
+   * handle is stopped when the container exits; the caller registers that. `spawner`: the command's, if it
+   * left one, to start the network tool without a fork of this process; released unused after the call.
    */
-  attachNetwork?: (nsPid: number) => Promise<NetworkAttachment>;
+  attachNetwork?: (nsPid: number, spawner: HostSpawner | undefined) => Promise<NetworkAttachment>;
   /** An init started early (see prespawnInit): used instead of spawning one. Not with a terminal. */
   prespawned?: PrespawnedInit;
   /**
@@ -114,6 +116,7 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   const { child } = s0;
   log.debug({ pid: child.pid }, s0.fromLauncher ? 'stage 0: started by the myctr command' : 'stage 0: started by the CLI');
   rollback.defer('kill container init', () => killAndReap(child));
+  rollback.defer('release the command\'s spawner', () => s0.spawner?.release());
   if (ttyPair) tty!.close(ttyPair[1]);
   const chan = new SyncChannel(s0.sync, log);
   failAt('mapping-written');
@@ -126,10 +129,11 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
   // Networking is attached while the init sets up the rootfs; it must be up before the workload starts. The
   // config goes first: starting a network tool blocks this process for a while (spawn, a FIFO), and the
   // init should not wait for that.
-  const networkPromise = input.attachNetwork?.(child.pid!).then((n) => {
+  const networkPromise = input.attachNetwork?.(child.pid!, s0.spawner).then((n) => {
     rollback.defer('stop network', () => n.stop());
     return n;
   });
+  s0.spawner?.release(); // unused: no network tool, or one that is not a plain exec (a no-op once used)
   networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
   // PID 1 is stage 0's only child; the shell may not have forked it yet (then it is read after `ready`).
   let hostPid = s0.pid1 ?? childrenOf(child.pid!)[0];

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { childProcess } from '../../lazy-builtins.js';
 import type { SyncStream } from './fifo-channel.js';
+import type { HostSpawner } from './host-spawner.js';
 import { MyctrError } from '../errors.js';
 import { writeIdMaps, type IdMapPlan } from '../idmap.js';
 
@@ -51,6 +52,8 @@ export interface Stage0 {
   pid1?: number;
   /** Started by the `myctr` command before the CLI (early-stage0.ts). */
   fromLauncher?: boolean;
+  /** Rootless, from the command: its mapper, which can exec a host-side program for us (host-spawner.ts). */
+  spawner?: HostSpawner;
 }
 
 /**

@@ -5,15 +5,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { probes, requireFeature } from '../../support/probes.js';
 import { describeResult, spawnCli } from '../../support/spawn-cli.js';
 import { setupRunFixture, type RunFixture } from '../runtime/run-helpers.js';
 
 const ADOPTED = 'stage 0: started by the myctr command';
 const SPAWNED = 'stage 0: started by the CLI';
 const debug = { MYCTR_LOG_LEVEL: 'debug' };
+const SLIRP_BY_MAPPER = 'slirp4netns: started by the myctr command\'s mapper';
 
 /** Where the command makes its FIFOs for a process: /run as root, else $XDG_RUNTIME_DIR. */
 function fifoDir(): string {
@@ -105,6 +108,100 @@ describe('the myctr command: a run\'s early stage 0', () => {
     assert.deepEqual(await holdersOf(killed.pid!), [], 'stage 0 outlived the CLI');
   });
 });
+
+describe('the myctr command: the network tool of a rootless run', () => {
+  let fx: RunFixture;
+  const rootless = process.getuid?.() !== 0;
+  before(async () => { fx = await setupRunFixture(); });
+  after(() => fx.env.cleanup());
+  const ready = (t: Parameters<typeof requireFeature>[0]) =>
+    (!rootless || requireFeature(t, probes.userns)) && requireFeature(t, probes.devNetTun) && requireFeature(t, probes.slirp4netns);
+
+  test('rootless, the command\'s mapper execs slirp4netns for the CLI; as root the CLI spawns it; nothing is left', async (t) => {
+    if (!ready(t)) return;
+    const run = spawnCli(['run', '--rm', '--network', 'slirp4netns', 'busybox', 'sh', '-c', 'ip -4 addr show tap0; ip route'],
+      { env: { ...fx.env.env, ...debug } });
+    let out = '';
+    let err = '';
+    run.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    run.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    run.stdin!.end();
+    const [code] = await once(run, 'exit') as [number | null];
+    assert.equal(code, 0, err);
+    assert.match(out, /inet 10\.0\.2\.100\/24/);
+    assert.match(out, /^default via 10\.0\.2\.2 dev tap0/m);
+    assert.equal(err.includes(SLIRP_BY_MAPPER), rootless, err);
+    assert.deepEqual(fifosOf(run.pid!), []);
+    assert.deepEqual(await holdersOf(run.pid!), [], 'slirp4netns or the mapper outlived the run');
+    assert.deepEqual(readdirSync(join(fx.env.runRoot, 'net')).filter((n) => !n.endsWith('.json')), [], 'an API socket or stderr file is left');
+  });
+
+  test('a killed CLI takes the slirp4netns the mapper started with it', async (t) => {
+    if (!ready(t)) return;
+    const run = spawnCli(['run', '--rm', '--network', 'slirp4netns', 'busybox', 'sh', '-c', 'echo up; sleep 30'], { env: fx.env.env });
+    run.stdin!.end();
+    await once(run.stdout!, 'data');
+    const slirp = slirpOf(run.pid!);
+    assert.ok(slirp !== undefined, 'no slirp4netns under the CLI');
+    run.kill('SIGKILL');
+    await once(run, 'exit');
+    assert.deepEqual(await holdersOf(run.pid!), [], 'a process of the run outlived the CLI');
+    assert.ok(await gone(slirp), `slirp4netns (pid ${slirp}) outlived the CLI`);
+  });
+
+  test('a slirp4netns that fails is a one-line error with its words: exit 125, nothing left', async (t) => {
+    if (!ready(t)) return;
+    // A slirp4netns first in PATH that answers the probe (--version, --help) and fails to attach.
+    const bin = mkdtempSync(join(tmpdir(), 'myctr-fake-slirp-'));
+    t.after(() => rmSync(bin, { recursive: true, force: true }));
+    chmodSync(bin, 0o755);
+    const fake = join(bin, 'slirp4netns');
+    writeFileSync(fake, [
+      '#!/bin/sh',
+      'case "$1" in',
+      '  --version) echo "slirp4netns version 1.2.0"; exit 0 ;;',
+      '  --help) echo "--userns-path --api-socket"; exit 0 ;;',
+      'esac',
+      'echo "WARNING: this is experimental" >&2',
+      'echo "fake: cannot open tap0" >&2',
+      'exit 1',
+    ].join('\n'));
+    chmodSync(fake, 0o755);
+    const before = fx.containerIds().length;
+    const netFiles = () => readdirSync(join(fx.env.runRoot, 'net')).filter((n) => !n.endsWith('.json')).sort();
+    const netBefore = netFiles();
+    const r = await fx.run(['--rm', '--network', 'slirp4netns', 'busybox', 'true'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(r.code, 125, describeResult(r));
+    assert.match(r.stderr, /slirp4netns failed: fake: cannot open tap0/);
+    assert.doesNotMatch(r.stderr, /experimental/);
+    assert.match(r.stderr, /^hint: /m);
+    assert.equal(fx.containerIds().length, before, 'the failed run left a container record');
+    assert.deepEqual(netFiles(), netBefore, 'an API socket or stderr file is left');
+  });
+});
+
+/** The pid of a (non-zombie) slirp4netns whose parent is `pid`, if any. */
+function slirpOf(pid: number): number | undefined {
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (stat.includes('(slirp4netns)') && fields[0] !== 'Z' && Number(fields[1]) === pid) return Number(p);
+    } catch { /* gone */ }
+  }
+  return undefined;
+}
+
+/** Whether `pid` is gone or a zombie within 2 s. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    let state: string | undefined;
+    try { const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3); } catch { return true; }
+    if (state === 'Z') return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
 
 /**
  * Processes (of ours: others' fds are not readable) that hold FIFOs the command made for CLI `pid`, after
