@@ -3,7 +3,7 @@
 // it (stop(), or our death) makes slirp4netns quit, so a killed CLI leaves no slirp4netns behind. It is
 // spawned by this process, or exec'd by the `myctr` command's mapper when the command left one (a rootless
 // foreground run): that saves this process a fork on the way to the workload's start (host-spawner.ts).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { removeSync } from '../storage/remove.js';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -77,6 +77,14 @@ function slirpFromLauncher(program: HostProgram, stderrFile: string): SlirpProce
   };
 }
 
+/** Removes the API sockets and stderr files (<id>.<owner pid>.sock|err) of owners that are gone: killed ones. */
+function sweepStale(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const owner = /^[0-9a-f]+\.(\d+)\.(?:sock|err)$/.exec(name)?.[1];
+    if (owner !== undefined && !existsSync(`/proc/${owner}`)) removeSync(join(dir, name));
+  }
+}
+
 /** The error for a slirp4netns that did not get ready: the last lines of its stderr, or `why`. */
 function slirpFailure(stderr: string, why: unknown): NetworkError {
   const lines = stderr.trim().split('\n').filter((l) => l && !/experimental|^sent tapfd|^received tapfd/.test(l));
@@ -93,13 +101,16 @@ export async function attachSlirp4netns(nsPid: number, o: { socketDir: string; n
   if (tun) throw tunError(tun);
   // A unix socket path has at most 107 bytes: <runRoot>/containers/<64 hex>/… is too long, hence a short dir.
   mkdirSync(o.socketDir, { recursive: true, mode: 0o700 });
-  const apiSocket = join(o.socketDir, `${o.name}.sock`);
+  sweepStale(o.socketDir);
+  // Named with our pid too: slirp4netns cannot unlink its socket from its sandbox, so a killed owner's stays
+  // until the next attach removes it (sweepStale).
+  const apiSocket = join(o.socketDir, `${o.name}.${process.pid}.sock`);
   if (Buffer.byteLength(apiSocket) > 107) {
     throw new NetworkError(`slirp4netns API socket path \`${apiSocket}\` is too long for a unix socket`, 'use a shorter MYCTR_RUNROOT or XDG_RUNTIME_DIR');
   }
   removeSync(apiSocket);
   const argv = slirpArgv({ nsPid, userns: o.userns, allowHostLoopback: o.net.allowHostLoopback, apiSocket });
-  const stderrFile = join(o.socketDir, `${o.name}.err`);
+  const stderrFile = join(o.socketDir, `${o.name}.${process.pid}.err`);
   const program = o.spawner?.exec([info.path, ...argv], stderrFile);
   const slirp = program ? slirpFromLauncher(program, stderrFile) : spawnSlirp(info.path, argv);
   let forwarder: PortForwarder | undefined;

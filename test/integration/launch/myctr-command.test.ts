@@ -147,6 +147,13 @@ describe('the myctr command: the network tool of a rootless run', () => {
     await once(run, 'exit');
     assert.deepEqual(await holdersOf(run.pid!), [], 'a process of the run outlived the CLI');
     assert.ok(await gone(slirp), `slirp4netns (pid ${slirp}) outlived the CLI`);
+    // Its API socket stays (slirp4netns cannot unlink it from its sandbox) until the next attach sweeps it.
+    const net = join(fx.env.runRoot, 'net');
+    const stale = readdirSync(net).filter((n) => n.endsWith(`.${run.pid}.sock`));
+    assert.equal(stale.length, 1, readdirSync(net).join(' '));
+    const next = await fx.run(['--rm', '--network', 'slirp4netns', 'busybox', 'true']);
+    assert.equal(next.code, 0, describeResult(next));
+    assert.deepEqual(readdirSync(net).filter((n) => !n.endsWith('.json')), [], 'the stale socket was not swept');
   });
 
   test('a slirp4netns that fails is a one-line error with its words: exit 125, nothing left', async (t) => {
