@@ -115,6 +115,6 @@ export function takeEarlyInit(flags: EarlyRunFlags | undefined): PrespawnedInit 
     return { ...e.init, ...(e.anyStdin ? { nullStdin: !flags.interactive } : {}), stage0 };
   }
   // EOF on its sync socket ends an init that is still starting; SIGKILL ends the stage-0 tree.
-  void e.init.stage0.then((s) => { s.sync.destroy(); s.child.kill('SIGKILL'); }, () => undefined);
+  void e.init.stage0.then((s) => { s.sync.destroy(); s.child.kill('SIGKILL'); s.spawner?.release(); }, () => undefined);
   return undefined;
 }

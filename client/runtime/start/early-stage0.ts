@@ -77,7 +77,7 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
   const [pid, mapper] = named.split(' ').map(Number);
   const fds = LAUNCHER_FDS;
   const wanted: [number, FifoName][] = [[fds.in, 'in'], [fds.out, 'out'], [fds.exit!, 'exit']];
-  // The mapper's FIFOs come with the mapper; without them it only writes the map (an older command).
+  // The spawner's FIFOs come with the mapper (rootless) and are taken only with it.
   const spawnerFifos: [number, FifoName][] = [[SPAWNER_FDS.cmd, 'ncmd'], [SPAWNER_FDS.evt, 'nevt']];
   if (mapper !== undefined && spawnerFifos.every(([fd, which]) => launcherFifo('self', fd, which))) wanted.push(...spawnerFifos);
   const fifos = wanted.map(([fd]) => fd);
