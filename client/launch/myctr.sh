@@ -24,16 +24,21 @@ myctr_stage0_root=@STAGE0_ROOT@
 myctr_stage0_userns=@STAGE0_USERNS@
 
 # A run without a terminal, -d, a restart policy or the host's network? Only a guess: the CLI decides.
+# myctr_nettool is emptied for `--network none`: no network tool for the mapper to start (below).
 myctr_early_fits() {
   [ "${1-}" = run ] && [ "${MYCTR_EARLY-1}" != 0 ] || return 1
   shift
+  myctr_nettool=1 myctr_p=
   for myctr_a do
     case $myctr_a in
       --) return 0 ;;
       --tty | --detach | --restart | --restart=* | --network=host | --net=host | host | --help) return 1 ;;
+      --network=none | --net=none) myctr_nettool= ;;
+      none) case $myctr_p in --network | --net) myctr_nettool= ;; esac ;;
       --*) ;;
       -*[td]*) return 1 ;; # -t, -d, -it, …
     esac
+    myctr_p=$myctr_a
   done
 }
 
@@ -77,7 +82,7 @@ myctr_start_early() {
   fi
   # Rootless, the mapper stays to start one host-side program for the CLI (its network tool): two more FIFOs.
   myctr_net=
-  [ "$myctr_userns" = 1 ] && myctr_net="$myctr_fifo.ncmd $myctr_fifo.nevt"
+  [ "$myctr_userns" = 1 ] && [ -n "$myctr_nettool" ] && myctr_net="$myctr_fifo.ncmd $myctr_fifo.nevt"
   # The FIFOs: this shell opens them read-write (which never blocks) and keeps them for the CLI, which
   # exec's here; stage 0 opens its ends by name, and the CLI unlinks them once it sees them held. So the CLI
   # is the sync channel's only lasting writer and reader: once it is gone, at any moment, stage 0 and the
@@ -111,22 +116,25 @@ myctr_start_early() {
     # The mapper answers stage 0's map request ("m" line) with the map written, or kills it. The CLI reads
     # the sync FIFO only once the map is there, so this is the request's only reader. Its own ends of the
     # FIFOs go one way each (reopened), so that it reads EOF when stage 0 is gone; it dies with the CLI.
-    # Then it closes stage 0's FIFOs and waits for one line on the command FIFO (fd 8): a file for stderr and
-    # the argv of a program to exec, in words without spaces (client/runtime/start/host-spawner.ts), or
-    # nothing (EOF) and it exits. The program gets the command FIFO as fd 3 (EOF once the CLI is gone) and the
-    # event FIFO, which the CLI reads, as fd 4 (its ready fd, which slirp4netns closes once it wrote) and 5
-    # (kept for its lifetime: its exit is EOF there); SIGINT and SIGQUIT stay ignored, as in this background job.
+    # Then, unless the run has no network tool ($4 empty: no FIFOs for it), it closes stage 0's FIFOs and
+    # waits for one line on the command FIFO (fd 8): a file for stderr and the argv of a program to exec, in
+    # words without spaces (client/runtime/start/host-spawner.ts), or nothing (EOF) and it exits. The
+    # program gets the command FIFO as fd 3 (EOF once the CLI is gone) and the event FIFO, which the CLI
+    # reads, as fd 4 (its ready fd, which slirp4netns closes once it wrote) and 5 (kept for its lifetime:
+    # its exit is EOF there); SIGINT and SIGQUIT stay ignored, as in this background job.
     # shellcheck disable=SC2016 # expanded by the mapper's shell
     setpriv --pdeathsig KILL -- /bin/sh -c '
-      exec 4</proc/self/fd/4 3>/proc/self/fd/3 5>&- 8</proc/self/fd/8 9>/proc/self/fd/9
+      exec 4</proc/self/fd/4 3>/proc/self/fd/3 5>&-
+      [ -z "$4" ] || exec 8</proc/self/fd/8 9>/proc/self/fd/9
       read -r _ <&4 || exit 1
       newuidmap "$1" $2 2>/dev/null & p=$!
       if newgidmap "$1" $3 2>/dev/null && wait "$p"; then echo >&3; else kill -9 "$1"; exit 1; fi
+      [ -n "$4" ] || exit 0
       exec 3>&- 4<&-
       read -r e c <&8 && [ -n "$c" ] || exit 0
       set -f
       exec $c >/dev/null 2>"$e" 3<&8 4>&9 5>&9 8<&- 9>&-' \
-      myctr-mapper "$MYCTR_EARLY_STAGE0" "$myctr_umap" "$myctr_gmap" </dev/null 7<&- &
+      myctr-mapper "$MYCTR_EARLY_STAGE0" "$myctr_umap" "$myctr_gmap" "$myctr_net" </dev/null 7<&- &
     MYCTR_EARLY_STAGE0="$MYCTR_EARLY_STAGE0 $!"
   fi
   export MYCTR_EARLY_STAGE0
