@@ -133,7 +133,9 @@ export async function launchContainer(input: LaunchInput): Promise<Launched> {
     rollback.defer('stop network', () => n.stop());
     return n;
   });
-  s0.spawner?.release(); // unused: no network tool, or one that is not a plain exec (a no-op once used)
+  // attachNetwork takes the spawner before its first await, if at all; an unused one ends here (no network
+  // tool, or an argv the mapper's shell could not pass on), so that the mapper does not wait until our exit.
+  s0.spawner?.release();
   networkPromise?.catch(() => undefined); // handled when awaited below; no unhandled rejection meanwhile
   // PID 1 is stage 0's only child; the shell may not have forked it yet (then it is read after `ready`).
   let hostPid = s0.pid1 ?? childrenOf(child.pid!)[0];
