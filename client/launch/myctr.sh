@@ -28,17 +28,17 @@ myctr_stage0_userns=@STAGE0_USERNS@
 myctr_early_fits() {
   [ "${1-}" = run ] && [ "${MYCTR_EARLY-1}" != 0 ] || return 1
   shift
-  myctr_nettool=1 myctr_p=
+  myctr_nettool=1 myctr_prev=
   for myctr_a do
     case $myctr_a in
       --) return 0 ;;
       --tty | --detach | --restart | --restart=* | --network=host | --net=host | host | --help) return 1 ;;
       --network=none | --net=none) myctr_nettool= ;;
-      none) case $myctr_p in --network | --net) myctr_nettool= ;; esac ;;
+      none) case $myctr_prev in --network | --net) myctr_nettool= ;; esac ;;
       --*) ;;
       -*[td]*) return 1 ;; # -t, -d, -it, …
     esac
-    myctr_p=$myctr_a
+    myctr_prev=$myctr_a
   done
 }
 

@@ -76,12 +76,14 @@ export function takeLauncherStage0(): LauncherStage0 | undefined {
   delete process.env.MYCTR_EARLY_STAGE0;
   const [pid, mapper] = named.split(' ').map(Number);
   const fds = LAUNCHER_FDS;
-  const wanted: [number, FifoName][] = [[fds.in, 'in'], [fds.out, 'out'], [fds.exit!, 'exit']];
-  // The spawner's FIFOs come with the mapper (rootless) and are taken only with it.
-  const spawnerFifos: [number, FifoName][] = [[SPAWNER_FDS.cmd, 'ncmd'], [SPAWNER_FDS.evt, 'nevt']];
-  if (mapper !== undefined && spawnerFifos.every(([fd, which]) => launcherFifo('self', fd, which))) wanted.push(...spawnerFifos);
-  const fifos = wanted.map(([fd]) => fd);
-  const found = wanted.map(([fd, which]) => launcherFifo('self', fd, which));
+  const fifos: number[] = [fds.in, fds.out, fds.exit!];
+  const found = [launcherFifo('self', fds.in, 'in'), launcherFifo('self', fds.out, 'out'), launcherFifo('self', fds.exit!, 'exit')];
+  // The spawner's FIFOs come with the mapper (rootless, a run with a network tool) and are taken only whole.
+  const spawnerNames = mapper === undefined ? [] : [launcherFifo('self', SPAWNER_FDS.cmd, 'ncmd'), launcherFifo('self', SPAWNER_FDS.evt, 'nevt')];
+  if (spawnerNames.length && spawnerNames.every((n) => n !== undefined)) {
+    fifos.push(SPAWNER_FDS.cmd, SPAWNER_FDS.evt);
+    found.push(...spawnerNames);
+  }
   const names = found.every((n) => n !== undefined) ? found as string[] : undefined;
   const valid = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n > 0);
   if (!names || pid === undefined || !valid(pid) || !valid(mapper)) {
